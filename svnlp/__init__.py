@@ -1,0 +1,88 @@
+"""svnlp: how far NHS bodies have taken up social value and the Marmot objectives, from their PDFs.
+
+The stages, each a module, data flowing one way:
+    extract → segment → classify → store → summarise
+and `scan` wiring them for a batch of PDFs.
+
+    >>> import svnlp
+    >>> document = svnlp.extract("corpus/wendle-ccg-procurement-policy-2021.pdf")
+    >>> passages = svnlp.segment_pages(document.pages)
+    >>> predictions = svnlp.load_model().predict([p.text for p in passages])
+"""
+
+from .annotations import Annotation, check_annotations, load_annotations
+from .classify import Classifier, default_model_dir, load_model
+from .errors import (
+    AnnotationError,
+    CorruptPdfError,
+    DocumentError,
+    EmptyFileError,
+    EncryptedPdfError,
+    ImageOnlyPdfError,
+    ManifestError,
+    ModelError,
+    NoTextError,
+    NotAPdfError,
+    StoreError,
+    SvnlpError,
+    TooLargeError,
+)
+from .extract import PdfplumberBackend, extract
+from .labels import LABEL_IDS, LABELS
+from .manifest import DocumentInfo, infer_info, read_manifest
+from .records import Block, Document, Evidence, Page, Passage, Prediction, Word
+from .rules import find_references
+from .scan import ScanOutcome, ScanReport, find_pdfs, scan
+from .segment import segment_pages
+from .store import Store
+from .summarise import Summary, summarise
+from .train import evaluate, train
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "LABELS",
+    "LABEL_IDS",
+    "Annotation",
+    "AnnotationError",
+    "Block",
+    "Classifier",
+    "CorruptPdfError",
+    "Document",
+    "DocumentError",
+    "DocumentInfo",
+    "EmptyFileError",
+    "EncryptedPdfError",
+    "Evidence",
+    "ImageOnlyPdfError",
+    "ManifestError",
+    "ModelError",
+    "NoTextError",
+    "NotAPdfError",
+    "Page",
+    "Passage",
+    "PdfplumberBackend",
+    "Prediction",
+    "ScanOutcome",
+    "ScanReport",
+    "Store",
+    "StoreError",
+    "Summary",
+    "SvnlpError",
+    "TooLargeError",
+    "Word",
+    "check_annotations",
+    "default_model_dir",
+    "evaluate",
+    "extract",
+    "find_pdfs",
+    "find_references",
+    "infer_info",
+    "load_annotations",
+    "load_model",
+    "read_manifest",
+    "scan",
+    "segment_pages",
+    "summarise",
+    "train",
+]

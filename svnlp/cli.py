@@ -1,0 +1,352 @@
+"""The `svnlp` command: a thin layer that parses options, calls the library and prints.
+
+Exit status: 0 success, 1 some input failed (bad documents, bad lines), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .errors import AnnotationError, SvnlpError
+
+app = typer.Typer(
+    help="Find how far NHS bodies have taken up social value and the Marmot objectives, from their PDFs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+annotations_app = typer.Typer(help="Check annotation files.", no_args_is_help=True)
+app.add_typer(annotations_app, name="annotations")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class TextFormat(str, Enum):
+    text = "text"
+    jsonl = "jsonl"
+
+
+class TableFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+DbOption = Annotated[str, typer.Option("--db", help="SQLite file or SQLAlchemy URL.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or notes; errors only.")]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
+ModelOption = Annotated[
+    Optional[Path], typer.Option("--model", help="Model directory (default: $SVNLP_MODEL, else the bundled model).")
+]
+
+
+def _fail(error: SvnlpError, code: int = 1, debug: bool = False) -> typer.Exit:
+    if debug:
+        raise error
+    err.print(f"[red]error:[/red] {error}", markup=True, highlight=False)
+    return typer.Exit(code)
+
+
+@app.command()
+def extract(
+    pdf: Annotated[Path, typer.Argument(help="The PDF to read.", dir_okay=True)],
+    format: Annotated[TextFormat, typer.Option("--format", "-f")] = TextFormat.text,
+    debug: DebugOption = False,
+) -> None:
+    """Print a PDF's cleaned text, page by page.
+
+    Example: svnlp extract corpus/wendle-ccg-procurement-policy-2021.pdf --format jsonl
+    """
+    from .extract import extract as extract_pdf
+
+    try:
+        document = extract_pdf(pdf)
+    except SvnlpError as error:
+        raise _fail(error, 1, debug) from None
+    for page in document.pages:
+        if format is TextFormat.jsonl:
+            print(json.dumps({"page": page.number, "text": page.text}, ensure_ascii=False))
+        else:
+            print(page.text, end="\n\n")
+    if document.image_only_pages:
+        pages = ", ".join(map(str, document.image_only_pages))
+        err.print(f"warning: {pdf}: page(s) {pages} are image-only: their text needs OCR")
+
+
+@app.command()
+def classify(
+    source: Annotated[str, typer.Argument(help="JSON lines {id, text} or plain text, one passage a line; - for stdin.")] = "-",
+    model: ModelOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Tag passages: one JSON line out per passage in, with all seven labels scored.
+
+    Example: echo '{"id": 1, "text": "We will pay the real Living Wage."}' | svnlp classify
+    """
+    from .classify import load_model
+
+    if source != "-" and not Path(source).is_file():
+        err.print(f"error: {source}: no such file")
+        raise typer.Exit(2)
+    try:
+        classifier = load_model(model)
+    except SvnlpError as error:
+        raise _fail(error, 2, debug) from None
+    handle = sys.stdin if source == "-" else open(source, encoding="utf-8")
+    name = "<stdin>" if source == "-" else source
+    problems = 0
+    with handle:
+        lines = handle.read().splitlines()
+    jsonl = _looks_like_jsonl(lines)
+    batch: list[tuple[object, str]] = []
+
+    def flush() -> None:
+        for (item_id, _), prediction in zip(batch, classifier.predict([text for _, text in batch])):
+            record = {
+                "id": item_id,
+                "labels": list(prediction.labels),
+                "scores": prediction.scores,
+                "evidence": [{"rule": e.rule, "text": e.text} for e in prediction.evidence],
+                "model": classifier.model_id,
+            }
+            print(json.dumps(record, ensure_ascii=False))
+        batch.clear()
+
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        if jsonl:
+            try:
+                record = json.loads(line)
+                if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                    raise ValueError("expected an object with a string 'text'")
+            except ValueError as error:
+                err.print(f"{name}:{number}: skipped: {error}")
+                problems += 1
+                continue
+            batch.append((record.get("id", number), record["text"]))
+        else:
+            batch.append((number, line.strip()))
+        if len(batch) >= 2000:
+            flush()
+    flush()
+    if problems:
+        raise typer.Exit(1)
+
+
+def _looks_like_jsonl(lines: list[str]) -> bool:
+    first = next((line for line in lines if line.strip()), "")
+    try:
+        return isinstance(json.loads(first), dict)
+    except ValueError:
+        return False
+
+
+@app.command()
+def train(
+    annotations: Annotated[list[Path], typer.Argument(help="Annotation .jsonl files or folders of them.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Model directory to write, e.g. models/default.")],
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Train the passage classifier and write a model directory.
+
+    Example: svnlp train annotations/ --out models/default
+    """
+    from .train import train as train_model
+
+    try:
+        classifier = train_model(annotations, out_dir, seed=seed, on_step=None if quiet else err.print)
+    except AnnotationError as error:
+        raise _fail(error, 1, debug) from None
+    except SvnlpError as error:
+        raise _fail(error, 1, debug) from None
+    if not quiet:
+        err.print(f"model {classifier.model_id}: see {out_dir / 'MODEL.md'}")
+
+
+@app.command()
+def evaluate(
+    annotations: Annotated[list[Path], typer.Argument(help="Annotation .jsonl files or folders.")],
+    model: ModelOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    errors: Annotated[int, typer.Option("--errors", help="Show the N most confident mistakes each way.")] = 0,
+    debug: DebugOption = False,
+) -> None:
+    """Per-label precision, recall and F1 of a model on annotated passages.
+
+    Example: svnlp evaluate annotations/ --errors 5
+    """
+    from .annotations import annotation_files, load_annotations
+    from .classify import load_model
+    from .train import evaluate as evaluate_model
+
+    try:
+        result = evaluate_model(load_model(model), load_annotations(annotation_files(annotations)), errors=errors)
+    except SvnlpError as error:
+        raise _fail(error, 1, debug) from None
+    if as_json:
+        print(json.dumps(result, indent=2))
+        return
+    table = Table("label", "precision", "recall", "F1", "support", "threshold")
+    for label, m in result["labels"].items():
+        table.add_row(label, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", str(m["support"]), f"{m['threshold']:.2f}")
+    micro, macro = result["micro"], result["macro"]
+    table.add_row("micro", f"{micro['precision']:.3f}", f"{micro['recall']:.3f}", f"{micro['f1']:.3f}", str(micro["support"]), "")
+    table.add_row("macro", f"{macro['precision']:.3f}", f"{macro['recall']:.3f}", f"{macro['f1']:.3f}", "", "")
+    out.print(table)
+    for kind in ("false_positives", "false_negatives"):
+        for item in result.get(kind, []):
+            out.print(f"{kind[:-1].replace('_', ' ')} {item['label']} {item['score']:.2f} {item['id']}: {item['text']}")
+
+
+@app.command()
+def scan(
+    paths: Annotated[list[Path], typer.Argument(help="PDF files or folders to search for PDFs.")],
+    db: DbOption = "svnlp.db",
+    manifest: Annotated[
+        Optional[Path], typer.Option(help="CSV: path,organisation,org_code,year,doc_type,title (default: manifest.csv in a scanned folder).")
+    ] = None,
+    model: ModelOption = None,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Try again documents that failed before.")] = False,
+    max_pages: Annotated[int, typer.Option(help="Refuse documents longer than this.")] = 2000,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Extract, split, classify and store every PDF under PATHS.
+
+    Example: svnlp scan corpus/ --db svnlp.db
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .scan import UsageError, scan as scan_paths
+
+    progress = Progress(
+        TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"),
+        console=err, disable=quiet, transient=True,
+    )
+    task = None
+
+    def on_start(total: int) -> None:
+        nonlocal task
+        task = progress.add_task("", total=total)
+
+    def on_outcome(outcome) -> None:
+        if outcome.status == "failed":
+            progress.console.print(f"[red]failed[/red] {outcome.message}", markup=True, highlight=False)
+        elif outcome.warning and not quiet:
+            progress.console.print(f"[yellow]warning[/yellow] {outcome.path}: {outcome.warning}", markup=True, highlight=False)
+        progress.update(task, advance=1, description=outcome.path.name)
+
+    try:
+        with progress:
+            report = scan_paths(
+                paths, db=db, manifest=manifest, model=model, retry_failed=retry_failed, max_pages=max_pages,
+                on_start=on_start, on_outcome=on_outcome, debug=debug,
+            )
+    except UsageError as error:
+        raise _fail(error, 2, debug) from None
+    except SvnlpError as error:
+        raise _fail(error, 2, debug) from None
+    err.print(
+        f"scanned {report.count('scanned')}, skipped {report.count('skipped')}, failed {report.count('failed')} "
+        f"(model {report.model_id}, database {db})"
+    )
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def summary(
+    db: DbOption = "svnlp.db",
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    debug: DebugOption = False,
+) -> None:
+    """Per organisation and label: documents, passages tagged, share, rate, best quote.
+
+    Example: svnlp summary --db svnlp.db --format json
+    """
+    from .summarise import summarise
+
+    if "://" not in db and not Path(db).is_file():
+        err.print(f"error: {db}: no such database; run `svnlp scan PATH --db {db}` first")
+        raise typer.Exit(2)
+    try:
+        result = summarise(db)
+    except SvnlpError as error:
+        raise _fail(error, 1, debug) from None
+    if format is TableFormat.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+    if format is TableFormat.csv:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["organisation", "label", "documents", "documents_tagged", "passages_tagged",
+                         "share_of_passages", "per_10k_words", "quote", "quote_document", "quote_page", "quote_score"])
+        for row in result.rows:
+            quote = row.best_quote
+            writer.writerow([row.organisation, row.label, row.documents, row.documents_tagged, row.passages_tagged,
+                             row.share_of_passages, row.per_10k_words, quote.text if quote else "",
+                             quote.document if quote else "", quote.page if quote else "", quote.score if quote else ""])
+        sys.stdout.write(buffer.getvalue())
+        return
+    documents = Table("organisation", "from", "document", "year", "status", "pages", "passages", title="Documents")
+    for d in result.documents:
+        documents.add_row(d.organisation, d.org_source, d.title or Path(d.path).name, str(d.year or ""),
+                          d.status if d.status == "ok" else f"[red]{d.status}[/red]", str(d.pages or ""), str(d.passages))
+    out.print(documents)
+    by_organisation: dict[str, list] = {}
+    for row in result.rows:
+        by_organisation.setdefault(row.organisation, []).append(row)
+    for organisation, rows in by_organisation.items():
+        table = Table("label", "docs", "tagged", "share", "/10k words", "best quote (document, page)",
+                      title=organisation, title_justify="left", expand=True)
+        for row in rows:
+            quote = row.best_quote
+            shown = f"“{_shorten(quote.text)}” ({quote.document}, p. {quote.page})" if quote else "—"
+            table.add_row(row.label, f"{row.documents_tagged}/{row.documents}", str(row.passages_tagged),
+                          f"{row.share_of_passages:.1%}", f"{row.per_10k_words:.1f}", shown)
+        out.print(table)
+
+
+def _shorten(text: str, limit: int = 110) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+@annotations_app.command("validate")
+def validate_annotations(
+    files: Annotated[list[Path], typer.Argument(help="Annotation .jsonl files or folders.")],
+) -> None:
+    """Report every problem in annotation files as file:line: what is wrong.
+
+    Example: svnlp annotations validate annotations/
+    """
+    from .annotations import annotation_files, check_annotations
+
+    annotations, problems = check_annotations(annotation_files(files))
+    for problem in problems:
+        print(problem)
+    if problems:
+        err.print(f"{len(problems)} problem(s); {len(annotations)} passage(s) fine")
+        raise typer.Exit(1)
+    err.print(f"{len(annotations)} passage(s), no problems")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

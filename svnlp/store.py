@@ -1,0 +1,252 @@
+"""Store: documents, passages and predictions in SQL, through SQLAlchemy Core.
+
+SQLite is the embedded default (`--db svnlp.db`); any SQLAlchemy URL works the same
+way, which is how PostgreSQL comes later without a rewrite. Each document is written in
+one transaction, so an interrupted scan never leaves half a document behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    insert,
+    select,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from .errors import StoreError
+from .records import Passage, Prediction
+
+SCHEMA_VERSION = 1
+metadata = MetaData()
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("doc_id", String(64), primary_key=True, comment="SHA-256 of the file's bytes"),
+    Column("path", Text, nullable=False),
+    Column("organisation", Text),
+    Column("org_code", String(32)),
+    Column("org_source", String(16), comment="manifest or inferred"),
+    Column("title", Text),
+    Column("year", Integer),
+    Column("doc_type", String(32)),
+    Column("pages", Integer),
+    Column("image_only_pages", Text, comment="comma-separated page numbers"),
+    Column("words", Integer),
+    Column("status", String(16), nullable=False, comment="ok or failed"),
+    Column("reason", String(32), comment="short failure tag, e.g. encrypted"),
+    Column("error", Text),
+    Column("warning", Text),
+    Column("model_id", String(64)),
+    Column("scanned_at", String(32), nullable=False),
+)
+
+passages = Table(
+    "passages",
+    metadata,
+    Column("passage_id", Integer, primary_key=True, autoincrement=True),
+    Column("doc_id", String(64), ForeignKey("documents.doc_id", ondelete="CASCADE"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("page", Integer, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("evidence", Text, comment="explicit references found by rule, rule:text;..."),
+    Index("ix_passages_doc", "doc_id", "seq"),
+)
+
+predictions = Table(
+    "predictions",
+    metadata,
+    Column("passage_id", Integer, ForeignKey("passages.passage_id", ondelete="CASCADE"), primary_key=True),
+    Column("label", String(32), primary_key=True),
+    Column("score", Float, nullable=False),
+    Column("tagged", Boolean, nullable=False),
+    Index("ix_predictions_label", "label", "tagged"),
+)
+
+store_info = Table(
+    "store_info",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    """A row of the documents table, as written by scan and read by summary."""
+
+    doc_id: str
+    path: str
+    status: str
+    scanned_at: str
+    organisation: str | None = None
+    org_code: str | None = None
+    org_source: str | None = None
+    title: str | None = None
+    year: int | None = None
+    doc_type: str | None = None
+    pages: int | None = None
+    image_only_pages: str | None = None
+    words: int | None = None
+    reason: str | None = None
+    error: str | None = None
+    warning: str | None = None
+    model_id: str | None = None
+
+
+def database_url(db: str | Path) -> str:
+    """Turn a file path into a SQLite URL; leave SQLAlchemy URLs as they are."""
+    text = str(db)
+    return text if "://" in text else f"sqlite:///{Path(text).expanduser()}"
+
+
+class Store:
+    """A connection to an svnlp database; creates the schema on first use."""
+
+    def __init__(self, db: str | Path):
+        self.url = database_url(db)
+        try:
+            self.engine: Engine = create_engine(self.url, future=True)
+            if self.engine.dialect.name == "sqlite":
+                event.listen(self.engine, "connect", _sqlite_pragmas)
+            metadata.create_all(self.engine)
+            with self.engine.begin() as connection:
+                found = connection.execute(
+                    select(store_info.c.value).where(store_info.c.key == "schema_version")
+                ).scalar()
+                if found is None:
+                    connection.execute(insert(store_info).values(key="schema_version", value=str(SCHEMA_VERSION)))
+                elif int(found) != SCHEMA_VERSION:
+                    raise StoreError(f"{db}: schema version {found}, this svnlp expects {SCHEMA_VERSION}")
+        except SQLAlchemyError as error:
+            raise StoreError(f"{db}: cannot open the database ({error.__class__.__name__}: {error})") from error
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def document(self, doc_id: str) -> DocumentRecord | None:
+        """The stored record for a content hash, if any."""
+        with self.engine.connect() as connection:
+            row = connection.execute(select(documents).where(documents.c.doc_id == doc_id)).mappings().first()
+        return DocumentRecord(**row) if row else None
+
+    def documents(self) -> list[DocumentRecord]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(documents).order_by(documents.c.organisation, documents.c.path))
+            return [DocumentRecord(**row) for row in rows.mappings()]
+
+    def save_document(
+        self,
+        record: DocumentRecord,
+        found: Sequence[Passage] = (),
+        scored: Sequence[Prediction] = (),
+    ) -> None:
+        """Replace everything stored for this document, in one transaction."""
+        if len(found) != len(scored):
+            raise ValueError("one prediction per passage is needed")
+        with self.engine.begin() as connection:
+            _delete_document(connection, record.doc_id)
+            connection.execute(insert(documents).values(**asdict(record)))
+            for seq, (passage, prediction) in enumerate(zip(found, scored)):
+                passage_id = connection.execute(
+                    insert(passages).values(
+                        doc_id=record.doc_id,
+                        seq=seq,
+                        page=passage.page,
+                        start=passage.start,
+                        end=passage.end,
+                        kind=passage.kind,
+                        text=passage.text,
+                        evidence=";".join(f"{e.rule}:{e.text}" for e in prediction.evidence) or None,
+                    )
+                ).inserted_primary_key[0]
+                connection.execute(
+                    insert(predictions),
+                    [
+                        {
+                            "passage_id": passage_id,
+                            "label": label,
+                            "score": score,
+                            "tagged": label in prediction.labels,
+                        }
+                        for label, score in prediction.scores.items()
+                    ],
+                )
+
+    def forget(self, doc_id: str) -> bool:
+        """Remove a document with its passages and predictions; True if it was there."""
+        with self.engine.begin() as connection:
+            return _delete_document(connection, doc_id)
+
+    def tagged_passages(self, labels: Iterable[str] | None = None):
+        """Rows of (document fields, passage fields, label, score) for tagged passages of ok documents."""
+        query = (
+            select(
+                documents.c.doc_id,
+                documents.c.organisation,
+                documents.c.title,
+                documents.c.path,
+                passages.c.page,
+                passages.c.text,
+                passages.c.evidence,
+                predictions.c.label,
+                predictions.c.score,
+            )
+            .join(passages, passages.c.doc_id == documents.c.doc_id)
+            .join(predictions, predictions.c.passage_id == passages.c.passage_id)
+            .where(predictions.c.tagged.is_(True), documents.c.status == "ok")
+        )
+        if labels is not None:
+            query = query.where(predictions.c.label.in_(list(labels)))
+        with self.engine.connect() as connection:
+            return list(connection.execute(query).mappings())
+
+    def passage_counts(self) -> dict[str, int]:
+        """Number of passages per document."""
+        from sqlalchemy import func
+
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(passages.c.doc_id, func.count()).group_by(passages.c.doc_id))
+            return {doc_id: count for doc_id, count in rows}
+
+
+def _delete_document(connection, doc_id: str) -> bool:
+    passage_ids = select(passages.c.passage_id).where(passages.c.doc_id == doc_id)
+    connection.execute(delete(predictions).where(predictions.c.passage_id.in_(passage_ids)))
+    connection.execute(delete(passages).where(passages.c.doc_id == doc_id))
+    return connection.execute(delete(documents).where(documents.c.doc_id == doc_id)).rowcount > 0
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()

@@ -1,0 +1,241 @@
+"""Train and evaluate: fit the classifier on annotations, choose thresholds by grouped CV.
+
+Cross-validation folds are grouped by source document (`doc`), so no document has
+passages on both sides of a split; per-label thresholds are the ones that maximise F1
+on the out-of-fold scores. Training is seeded and deterministic.
+"""
+
+from __future__ import annotations
+
+import platform
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .annotations import Annotation, annotation_files, data_hash, load_annotations
+from .classify import SEED, Classifier, label_matrix, now_iso
+from .labels import LABEL_IDS, LABELS_BY_ID
+
+CV_FOLDS = 5
+THRESHOLD_GRID = np.round(np.arange(0.10, 0.91, 0.01), 2)
+
+
+@dataclass(frozen=True, slots=True)
+class LabelMetrics:
+    label: str
+    precision: float
+    recall: float
+    f1: float
+    support: int
+    threshold: float
+
+
+def label_metrics(truth: np.ndarray, predicted: np.ndarray, thresholds: Sequence[float]) -> dict:
+    """Per-label precision, recall, F1 and support, with micro and macro averages."""
+    per_label = []
+    for column, label in enumerate(LABEL_IDS):
+        t, p = truth[:, column].astype(bool), predicted[:, column].astype(bool)
+        per_label.append(_prf(label, int((t & p).sum()), int((~t & p).sum()), int((t & ~p).sum()), thresholds[column]))
+    tp = int((truth.astype(bool) & predicted.astype(bool)).sum())
+    fp = int((~truth.astype(bool) & predicted.astype(bool)).sum())
+    fn = int((truth.astype(bool) & ~predicted.astype(bool)).sum())
+    micro = _prf("micro", tp, fp, fn, float("nan"))
+    macro = {
+        "precision": round(float(np.mean([m.precision for m in per_label])), 4),
+        "recall": round(float(np.mean([m.recall for m in per_label])), 4),
+        "f1": round(float(np.mean([m.f1 for m in per_label])), 4),
+    }
+    return {
+        "labels": {m.label: _as_dict(m) for m in per_label},
+        "micro": {"precision": micro.precision, "recall": micro.recall, "f1": micro.f1, "support": micro.support},
+        "macro": macro,
+        "passages": int(truth.shape[0]),
+    }
+
+
+def _as_dict(metrics: LabelMetrics) -> dict:
+    return {
+        "precision": metrics.precision,
+        "recall": metrics.recall,
+        "f1": metrics.f1,
+        "support": metrics.support,
+        "threshold": None if np.isnan(metrics.threshold) else round(float(metrics.threshold), 2),
+    }
+
+
+def _prf(label: str, tp: int, fp: int, fn: int, threshold: float) -> LabelMetrics:
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return LabelMetrics(label, round(precision, 4), round(recall, 4), round(f1, 4), tp + fn, threshold)
+
+
+def grouped_oof_scores(texts: list[str], truth: np.ndarray, groups: list[str], *, seed: int = SEED) -> np.ndarray:
+    """Out-of-fold scores from cross-validation grouped by document."""
+    from sklearn.model_selection import GroupKFold
+
+    folds = min(CV_FOLDS, len(set(groups)))
+    if folds < 2:
+        raise ValueError("cross-validation needs annotations from at least two documents")
+    scores = np.zeros(truth.shape, dtype=float)
+    for train_index, test_index in GroupKFold(n_splits=folds).split(texts, truth, groups):
+        train_texts = [texts[i] for i in train_index]
+        model = Classifier.fit(train_texts, [_labels_of(truth[i]) for i in train_index], seed=seed)
+        scores[test_index] = model.predict_proba([texts[i] for i in test_index])
+    return scores
+
+
+def _labels_of(row: np.ndarray) -> list[str]:
+    return [label for label, value in zip(LABEL_IDS, row) if value]
+
+
+def choose_thresholds(truth: np.ndarray, scores: np.ndarray) -> list[float]:
+    """Per label, the threshold on the grid with the best F1 (the lowest on ties)."""
+    chosen = []
+    for column in range(truth.shape[1]):
+        best_threshold, best_f1 = 0.5, -1.0
+        for threshold in THRESHOLD_GRID:
+            f1 = _prf("", *_counts(truth[:, column], scores[:, column] >= threshold), threshold).f1
+            if f1 > best_f1 + 1e-9:
+                best_threshold, best_f1 = float(threshold), f1
+        chosen.append(best_threshold)
+    return chosen
+
+
+def _counts(truth: np.ndarray, predicted: np.ndarray) -> tuple[int, int, int]:
+    t, p = truth.astype(bool), predicted.astype(bool)
+    return int((t & p).sum()), int((~t & p).sum()), int((t & ~p).sum())
+
+
+def train(
+    paths: Sequence[Path | str],
+    out: Path | str,
+    *,
+    seed: int = SEED,
+    on_step=None,
+) -> Classifier:
+    """Train on annotation files (or folders of them) and write the model directory `out`."""
+    step = on_step or (lambda message: None)
+    files = annotation_files(paths)
+    annotations = load_annotations(files)
+    texts = [a.text for a in annotations]
+    truth = label_matrix([a.labels for a in annotations])
+    groups = [a.doc for a in annotations]
+    step(f"cross-validating on {len(annotations)} passages from {len(set(groups))} documents")
+    oof = grouped_oof_scores(texts, truth, groups, seed=seed)
+    thresholds = choose_thresholds(truth, oof)
+    metrics = {
+        "cross_validation": f"{min(CV_FOLDS, len(set(groups)))}-fold, grouped by document",
+        "at_0.5": label_metrics(truth, oof >= 0.5, [0.5] * len(LABEL_IDS)),
+        "at_chosen_thresholds": label_metrics(truth, oof >= np.array(thresholds), thresholds),
+    }
+    step("fitting the final model on all passages")
+    classifier = Classifier.fit(texts, [a.labels for a in annotations], seed=seed)
+    classifier.thresholds = dict(zip(LABEL_IDS, thresholds))
+    classifier.meta = _meta(annotations, files, seed)
+    classifier.save(out, card=model_card(classifier.meta, metrics, annotations), metrics=metrics)
+    step(f"wrote {out} ({classifier.model_id})")
+    return classifier
+
+
+def _meta(annotations: list[Annotation], files: list[Path], seed: int) -> dict:
+    import sklearn
+    import spacy
+
+    return {
+        "created": now_iso(),
+        "seed": seed,
+        "data_hash": data_hash(annotations),
+        "training_files": [str(f) for f in files],
+        "passages": len(annotations),
+        "documents": len({a.doc for a in annotations}),
+        "positives": {label: sum(label in a.labels for a in annotations) for label in LABEL_IDS},
+        "versions": {
+            "python": platform.python_version(),
+            "scikit-learn": sklearn.__version__,
+            "spacy": spacy.__version__,
+            "numpy": np.__version__,
+        },
+    }
+
+
+def model_card(meta: dict, metrics: dict, annotations: list[Annotation]) -> str:
+    """The MODEL.md written beside every trained model."""
+    chosen = metrics["at_chosen_thresholds"]
+    lines = [
+        "# svnlp passage classifier `{model_id}`",
+        "",
+        f"Trained {meta['created']} with `svnlp train` (seed {meta['seed']}).",
+        "",
+        "## Intended use",
+        "Tags passages of NHS and local-government strategies, plans and procurement documents with the six "
+        "Marmot Review objectives and social value, as evidence for an awareness audit. Scores rank passages for "
+        "a human to read; they are not a finding on their own.",
+        "",
+        "## Training data",
+        f"- {meta['passages']} annotated passages from {meta['documents']} fictional documents, written for svnlp "
+        "to `ANNOTATION_GUIDE.md` (no real document text).",
+        f"- Data hash `{meta['data_hash'][:16]}`; files: {', '.join(Path(f).name for f in meta['training_files'])}.",
+        "- Positives per label: " + ", ".join(f"{k} {v}" for k, v in meta["positives"].items()) + ".",
+        f"- Passages with no label: {sum(1 for a in annotations if not a.labels)}.",
+        "",
+        "## Model",
+        "TF-IDF word 1–2-grams and character 3–5-grams; one logistic regression per label (balanced class "
+        "weights); per-label thresholds maximising F1 on out-of-fold scores. Saved as plain arrays and JSON (no pickle).",
+        "",
+        f"## Cross-validation ({metrics['cross_validation']})",
+        "Thresholds were chosen on these same out-of-fold scores, so the figures at the chosen thresholds are "
+        "slightly optimistic; the figures at 0.5 are not tuned. Both are on synthetic passages: expect lower on "
+        "real documents (see the README's performance section for the real-text dev set).",
+        "",
+        "| label | name | threshold | precision | recall | F1 | support | F1 at 0.5 |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for label in LABEL_IDS:
+        m, m05 = chosen["labels"][label], metrics["at_0.5"]["labels"][label]
+        lines.append(
+            f"| `{label}` | {LABELS_BY_ID[label].name} | {m['threshold']:.2f} | {m['precision']:.3f} | "
+            f"{m['recall']:.3f} | {m['f1']:.3f} | {m['support']} | {m05['f1']:.3f} |"
+        )
+    lines += [
+        f"| micro | | | {chosen['micro']['precision']:.3f} | {chosen['micro']['recall']:.3f} | "
+        f"{chosen['micro']['f1']:.3f} | {chosen['micro']['support']} | {metrics['at_0.5']['micro']['f1']:.3f} |",
+        f"| macro | | | {chosen['macro']['precision']:.3f} | {chosen['macro']['recall']:.3f} | "
+        f"{chosen['macro']['f1']:.3f} | | {metrics['at_0.5']['macro']['f1']:.3f} |",
+        "",
+        "## Known limits",
+        "- Trained on synthetic passages only; vocabulary outside them (local programme names, unusual phrasing) "
+        "is scored from character n-grams alone.",
+        "- Passages are scored one at a time: context from the surrounding paragraph is not used.",
+        "- Tables whose cells wrap across lines are split into fragments by extraction and score poorly.",
+        "",
+        "## Library versions",
+        ", ".join(f"{k} {v}" for k, v in meta["versions"].items()),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def evaluate(classifier: Classifier, annotations: list[Annotation], *, errors: int = 0) -> dict:
+    """Metrics of a model on annotated passages, with its most confident mistakes."""
+    texts = [a.text for a in annotations]
+    truth = label_matrix([a.labels for a in annotations])
+    scores = classifier.predict_proba(texts)
+    thresholds = [classifier.thresholds[label] for label in LABEL_IDS]
+    result = label_metrics(truth, scores >= np.array(thresholds), thresholds)
+    if errors:
+        false_positives, false_negatives = [], []
+        for row, annotation in enumerate(annotations):
+            for column, label in enumerate(LABEL_IDS):
+                score, expected = float(scores[row, column]), bool(truth[row, column])
+                predicted = score >= thresholds[column]
+                item = {"id": annotation.id, "label": label, "score": round(score, 4), "text": annotation.text}
+                if predicted and not expected:
+                    false_positives.append(item)
+                elif expected and not predicted:
+                    false_negatives.append(item)
+        result["false_positives"] = sorted(false_positives, key=lambda e: -e["score"])[:errors]
+        result["false_negatives"] = sorted(false_negatives, key=lambda e: e["score"])[:errors]
+    return result

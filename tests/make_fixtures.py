@@ -1,0 +1,173 @@
+"""Make the small PDFs the tests use: `python tests/make_fixtures.py` rewrites tests/data/.
+
+Each fixture is drawn line by line with reportlab's canvas, so the tests know exactly
+where every word sits: two columns, running headers and footers, a word hyphenated
+across a line end, a real hyphen that falls at a line end, bullets, a heading, a
+table row, ligatures, and the broken files a batch must survive.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import shutil
+from pathlib import Path
+
+from PIL import Image
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
+
+# Vera ships with reportlab and has the bullet glyph that the standard fonts map oddly.
+pdfmetrics.registerFont(TTFont("Vera", "Vera.ttf"))
+pdfmetrics.registerFont(TTFont("VeraBd", "VeraBd.ttf"))
+
+DATA = Path(__file__).parent / "data"
+WIDTH, HEIGHT = A4
+LEADING = 13.0
+
+
+def _header_footer(pdf: canvas.Canvas, page: int, title: str = "NHS Eastvale CCG | Test Strategy 2020") -> None:
+    pdf.setFont("Vera", 8)
+    pdf.drawString(50, HEIGHT - 30, title)
+    pdf.drawRightString(WIDTH - 50, 30, f"Page {page}")
+
+
+def _lines(pdf: canvas.Canvas, x: float, y: float, lines: list[str], font: str = "Vera", size: float = 10) -> float:
+    pdf.setFont(font, size)
+    for line in lines:
+        pdf.drawString(x, y, line)
+        y -= LEADING
+    return y
+
+
+TWO_COLUMN_LEFT = [
+    "Our commissioning plans for the next",
+    "five years set out how we will improve",
+    "the health of everyone in Eastvale. We",
+    "will change the way we commis-",
+    "sion services so that prevention comes",
+    "first and every contact counts.",
+]
+TWO_COLUMN_LEFT_2 = [
+    "The plan also sets a long-",
+    "term goal for the health of children",
+    "and families in the poorest wards.",
+]
+TWO_COLUMN_RIGHT = [
+    "Smoking remains the largest single",
+    "cause of early death in the borough.",
+    "We will expand stop smoking support in",
+    "every practice by 2023.",
+]
+BULLETS = [
+    "\u2022 Give every child the best start in life",
+    "\u2022 Create fair employment and good work",
+]
+
+
+def make_two_column(path: Path) -> None:
+    """Three pages of two-column text with a spanning heading and running header and footer."""
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf.setTitle("Eastvale Test Strategy")
+    pdf.setAuthor("NHS Eastvale CCG")
+    for page in range(1, 4):
+        _header_footer(pdf, page)
+        pdf.setFont("VeraBd", 16)
+        heading = ("Our priorities", "What we will do", "How we will know")[page - 1]
+        pdf.drawString(50, HEIGHT - 80, f"{heading} for a healthier Eastvale")
+        y = _lines(pdf, 50, HEIGHT - 120, TWO_COLUMN_LEFT)
+        y = _lines(pdf, 50, y - 8, TWO_COLUMN_LEFT_2)
+        y = _lines(pdf, 60, y - 8, BULLETS)
+        _lines(pdf, 315, HEIGHT - 120, TWO_COLUMN_RIGHT + TWO_COLUMN_RIGHT[:2] + ["That is why it matters."])
+        pdf.showPage()
+    pdf.save()
+
+
+def make_table_and_ligatures(path: Path) -> None:
+    """One column with a heading, a table row and ligature characters (needs a TTF with ligatures)."""
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    for page in range(1, 3):
+        _header_footer(pdf, page, title="Eastvale Annual Report 2021")
+        pdf.setFont("VeraBd", 14)
+        pdf.drawString(50, HEIGHT - 80, "Performance indicators")
+        pdf.setFont("Vera", 10)
+        y = HEIGHT - 110
+        for row in (("Indicator", "2019", "2021"), ("Smoking at time of delivery", "12.1%", "10.4%")):
+            pdf.drawString(50, y, row[0])
+            pdf.drawString(300, y, row[1])
+            pdf.drawString(400, y, row[2])
+            y -= LEADING
+        pdf.drawString(50, y - 10, "The CCG's staff\u00a0survey results improved this year.")
+        pdf.showPage()
+    pdf.save()
+
+
+def _noise_png(width: int = 200, height: int = 120) -> bytes:
+    rng = random.Random(7)
+    image = Image.new("RGB", (width, height))
+    image.putdata([(rng.randrange(256), rng.randrange(256), rng.randrange(256)) for _ in range(width * height)])
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def make_image_only(path: Path, pages: int = 2) -> None:
+    """A 'scanned' PDF: every page a picture, no text layer."""
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    reader = ImageReader(io.BytesIO(_noise_png()))
+    for _ in range(pages):
+        pdf.drawImage(reader, 50, 300, width=495, height=300)
+        pdf.showPage()
+    pdf.save()
+
+
+def make_partly_scanned(path: Path) -> None:
+    """Text on page 1, a picture only on page 2."""
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    _lines(pdf, 50, HEIGHT - 80, ["NHS Eastvale CCG will expand NHS Health Checks in every practice."])
+    pdf.showPage()
+    pdf.drawImage(ImageReader(io.BytesIO(_noise_png())), 50, 300, width=495, height=300)
+    pdf.showPage()
+    pdf.save()
+
+
+def make_broken(folder: Path, good_pdf: Path) -> None:
+    """The files a batch must report and survive."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "zero-bytes.pdf").write_bytes(b"")
+    data = good_pdf.read_bytes()
+    (folder / "truncated.pdf").write_bytes(data[: len(data) // 3])
+    (folder / "random-bytes.pdf").write_bytes(b"%PDF-1.4\n" + random.Random(3).randbytes(4000))
+    (folder / "picture.pdf").write_bytes(_noise_png(20, 20))
+    (folder / "error-page.pdf").write_text(
+        "<!DOCTYPE html><html><head><title>404 Not Found</title></head><body>Not found</body></html>\n"
+    )
+    (folder / "folder.pdf").mkdir(exist_ok=True)
+    (folder / "folder.pdf" / "README.txt").write_text("A folder whose name ends in .pdf.\n")
+    from reportlab.lib.pdfencrypt import StandardEncryption
+
+    encrypted = canvas.Canvas(
+        str(folder / "encrypted.pdf"), pagesize=A4, encrypt=StandardEncryption("secret", canPrint=0)
+    )
+    encrypted.drawString(50, 700, "This text is behind a password.")
+    encrypted.showPage()
+    encrypted.save()
+    make_image_only(folder / "scanned.pdf")
+
+
+def main() -> None:
+    if DATA.exists():
+        shutil.rmtree(DATA)
+    DATA.mkdir(parents=True)
+    make_two_column(DATA / "two_column.pdf")
+    make_table_and_ligatures(DATA / "table.pdf")
+    make_partly_scanned(DATA / "partly_scanned.pdf")
+    make_broken(DATA / "broken", DATA / "two_column.pdf")
+    print(f"wrote fixtures to {DATA}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""Extraction: layout, cleaning and the bad files a batch must survive."""
+
+from __future__ import annotations
+
+import pytest
+
+from svnlp.errors import (
+    CorruptPdfError,
+    EmptyFileError,
+    EncryptedPdfError,
+    ImageOnlyPdfError,
+    NotAPdfError,
+    TooLargeError,
+)
+from svnlp.extract import extract, normalise_text
+
+
+@pytest.fixture(scope="module")
+def two_column(data):
+    return extract(data / "two_column.pdf")
+
+
+def block_texts(page, kind):
+    return [page.text[b.start : b.end] for b in page.blocks if b.kind == kind]
+
+
+def test_columns_are_read_one_after_the_other(two_column):
+    text = two_column.pages[0].text
+    left_end = text.index("every contact counts.")
+    right_start = text.index("Smoking remains the largest single cause of early death")
+    assert left_end < right_start
+    assert "We will change the way we commission services so that prevention comes first" in text
+
+
+def test_line_end_hyphens_are_rejoined_but_real_hyphens_stay(two_column):
+    text = two_column.pages[0].text
+    assert "commission services" in text and "commis-" not in text
+    assert "a long-term goal" in text
+
+
+def test_running_header_footer_and_page_numbers_are_removed(two_column):
+    for page in two_column.pages:
+        assert "NHS Eastvale CCG | Test Strategy 2020" not in page.text
+        assert f"Page {page.number}" not in page.text
+
+
+def test_headings_and_bullets_are_blocks_of_their_own(two_column):
+    page = two_column.pages[1]
+    assert block_texts(page, "heading") == ["What we will do for a healthier Eastvale"]
+    assert block_texts(page, "bullet") == [
+        "• Give every child the best start in life",
+        "• Create fair employment and good work",
+    ]
+
+
+def test_blocks_are_spans_of_the_page_text(two_column):
+    for page in two_column.pages:
+        assert "\n".join(page.text[b.start : b.end] for b in page.blocks) == page.text
+
+
+def test_table_rows_keep_their_cells_apart(data):
+    page = extract(data / "table.pdf").pages[0]
+    assert "Smoking at time of delivery | 12.1% | 10.4%" in block_texts(page, "table_row")
+    assert "The CCG's staff survey results improved this year." in page.text  # no-break space normalised
+
+
+def test_pdf_metadata_is_kept(two_column):
+    assert two_column.metadata["Author"] == "NHS Eastvale CCG"
+    assert len(two_column.sha256) == 64
+
+
+def test_partly_scanned_document_flags_its_image_only_page(data):
+    document = extract(data / "partly_scanned.pdf")
+    assert document.image_only_pages == [2]
+    assert "NHS Health Checks" in document.pages[0].text
+
+
+@pytest.mark.parametrize(
+    ("name", "error", "words"),
+    [
+        ("zero-bytes.pdf", EmptyFileError, "empty file"),
+        ("truncated.pdf", CorruptPdfError, "damaged or truncated"),
+        ("random-bytes.pdf", CorruptPdfError, "damaged or truncated"),
+        ("encrypted.pdf", EncryptedPdfError, "password"),
+        ("picture.pdf", NotAPdfError, "PNG image"),
+        ("error-page.pdf", NotAPdfError, "web page"),
+        ("folder.pdf", NotAPdfError, "folder"),
+        ("scanned.pdf", ImageOnlyPdfError, "needs OCR"),
+    ],
+)
+def test_bad_files_raise_a_named_error(data, name, error, words):
+    with pytest.raises(error) as raised:
+        extract(data / "broken" / name)
+    assert words in str(raised.value)
+    assert str(data / "broken" / name) in str(raised.value)
+
+
+def test_too_many_pages_is_refused(data):
+    with pytest.raises(TooLargeError, match="3 pages, over the limit of 2"):
+        extract(data / "two_column.pdf", max_pages=2)
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("\ufb01nance and e\ufb00ective", "finance and effective"),
+        ("social\u00a0value\u2009weighting", "social value weighting"),
+        ("\u201cgood work\u201d", '"good work"'),
+        ("(cid:127) Living Wage", "\u2022 Living Wage"),
+    ],
+)
+def test_normalise_text(raw, clean):
+    assert normalise_text(raw) == clean

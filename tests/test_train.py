@@ -1,0 +1,96 @@
+"""Training: grouped cross-validation, thresholds, a complete model directory, determinism."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from svnlp.classify import Classifier
+from svnlp.errors import AnnotationError
+from svnlp.labels import LABEL_IDS
+from svnlp.train import choose_thresholds, evaluate, train
+
+import numpy as np
+
+TOPICS = {
+    "marmot_a": ["breastfeeding support for new mothers", "health visiting for babies", "school readiness at age five"],
+    "marmot_b": ["adult learning and skills courses", "pupils' attainment at GCSE", "young people not in education"],
+    "marmot_c": ["paying the real Living Wage", "apprenticeships for local people", "supported employment into jobs"],
+    "marmot_d": ["households in fuel poverty", "food bank use and debt advice", "Universal Credit and child poverty"],
+    "marmot_e": ["damp and mould in rented homes", "green space and active travel", "loneliness and isolation"],
+    "marmot_f": ["stop smoking services", "vaccination uptake and screening", "NHS Health Checks and healthy weight"],
+    "social_value": ["social value weighting in tenders", "community benefit clauses in contracts", "anchor institution spending"],
+}
+NEUTRAL = ["the board approved the minutes", "the estates budget for the year", "our values of respect and care"]
+
+
+def tiny_annotations(path):
+    lines, n = [], 0
+    for doc in range(6):
+        for label, phrases in TOPICS.items():
+            for phrase in phrases:
+                n += 1
+                text = f"In document {doc} we will focus on {phrase} across the area."
+                lines.append(json.dumps({"id": f"t{n}", "text": text, "labels": [label], "doc": f"doc-{doc}"}))
+        for phrase in NEUTRAL:
+            n += 1
+            lines.append(json.dumps({"id": f"t{n}", "text": f"Document {doc}: {phrase}.", "labels": [], "doc": f"doc-{doc}"}))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_train_writes_a_complete_model_directory(tmp_path):
+    data = tiny_annotations(tmp_path / "tiny.jsonl")
+    classifier = train([data], tmp_path / "model")
+    files = {p.name for p in (tmp_path / "model").iterdir()}
+    assert files == {"weights.npz", "vocabulary.json", "meta.json", "metrics.json", "MODEL.md"}
+    meta = json.loads((tmp_path / "model" / "meta.json").read_text())
+    assert meta["model_id"] == classifier.model_id and meta["passages"] == 6 * (21 + 3)
+    metrics = json.loads((tmp_path / "model" / "metrics.json").read_text())
+    assert set(metrics["at_chosen_thresholds"]["labels"]) == set(LABEL_IDS)
+    assert "grouped by document" in metrics["cross_validation"]
+    assert classifier.model_id in (tmp_path / "model" / "MODEL.md").read_text()
+    assert all(0.1 <= t <= 0.9 for t in classifier.thresholds.values())
+
+
+def test_training_is_deterministic(tmp_path):
+    data = tiny_annotations(tmp_path / "tiny.jsonl")
+    first = train([data], tmp_path / "one")
+    second = train([data], tmp_path / "two")
+    assert first.model_id == second.model_id
+
+
+def test_retraining_over_an_existing_model_replaces_it_whole(tmp_path):
+    data = tiny_annotations(tmp_path / "tiny.jsonl")
+    train([data], tmp_path / "model")
+    (tmp_path / "model" / "stale.txt").write_text("from before")
+    train([data], tmp_path / "model")
+    assert not (tmp_path / "model" / "stale.txt").exists()
+    assert Classifier.load(tmp_path / "model").predict(["stop smoking services"])
+
+
+def test_bad_annotations_stop_training_and_leave_no_model(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": 1, "text": "x", "labels": ["nope"], "doc": "d"}\n')
+    with pytest.raises(AnnotationError, match="bad.jsonl:1: unknown label"):
+        train([bad], tmp_path / "model")
+    assert not (tmp_path / "model").exists()
+
+
+def test_thresholds_maximise_f1():
+    truth = np.array([[1], [1], [0], [0]])
+    scores = np.array([[0.9], [0.35], [0.3], [0.1]])
+    assert choose_thresholds(truth, scores) == [0.31]
+
+
+def test_evaluate_lists_confident_mistakes(model):
+    from svnlp.annotations import Annotation
+
+    annotations = [
+        Annotation("e1", "We will expand stop smoking services in every practice.", ("marmot_f",), "d"),
+        Annotation("e2", "Our budget is balanced.", ("social_value",), "d"),
+    ]
+    result = evaluate(model, annotations, errors=3)
+    assert result["labels"]["marmot_f"]["recall"] == 1.0
+    assert [e["id"] for e in result["false_negatives"] if e["label"] == "social_value"] == ["e2"]
