@@ -49,7 +49,9 @@ def corpus_report() -> list[dict]:
         text = "\n".join(page.text for page in document.pages)
         source = parse_source(ROOT / "corpus" / "src" / f"{pdf.stem}.md")
         header = source.meta.get("header", source.meta["title"])
-        leaked = sum(1 for line in text.split("\n") if line.strip() == header or re.fullmatch(r"(Page )?\d+", line.strip()))
+        leaked = sum(
+            1 for line in text.split("\n") if line.strip() == header or re.fullmatch(r"(Page )?\d+", line.strip())
+        )
         truth_words = set(re.findall(r"[A-Za-z]+", truth))
         broken = [
             m.group(0)

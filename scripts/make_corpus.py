@@ -111,7 +111,9 @@ def photograph_png(seed: int, width: int = 480, height: int = 640) -> bytes:
     from PIL import Image, ImageDraw, ImageFilter
 
     rng = random.Random(seed)
-    image = Image.new("RGB", (width, height), (rng.randrange(120, 200), rng.randrange(150, 210), rng.randrange(160, 230)))
+    image = Image.new(
+        "RGB", (width, height), (rng.randrange(120, 200), rng.randrange(150, 210), rng.randrange(160, 230))
+    )
     draw = ImageDraw.Draw(image)
     for _ in range(40):
         x, y, r = rng.randrange(width), rng.randrange(height), rng.randrange(20, 120)
@@ -185,16 +187,25 @@ def build_reportlab(doc: SourceDocument, out: Path) -> None:
         ]
     )
     hyphenate = {"hyphenationLang": "en_GB", "embeddedHyphenation": 1, "uriWasteReduce": 0.3}
-    body = ParagraphStyle("body", fontName="Helvetica", fontSize=10, leading=13.5, alignment=TA_JUSTIFY,
-                          spaceAfter=6, **hyphenate)
+    body = ParagraphStyle(
+        "body", fontName="Helvetica", fontSize=10, leading=13.5, alignment=TA_JUSTIFY, spaceAfter=6, **hyphenate
+    )
     bullet = ParagraphStyle("bullet", parent=body, leftIndent=14, bulletIndent=3, spaceAfter=3, alignment=TA_LEFT)
-    h1 = ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=15, leading=19, spaceBefore=10, spaceAfter=6,
-                        textColor=colors.HexColor("#005eb8"))
+    h1 = ParagraphStyle(
+        "h1",
+        fontName="Helvetica-Bold",
+        fontSize=15,
+        leading=19,
+        spaceBefore=10,
+        spaceAfter=6,
+        textColor=colors.HexColor("#005eb8"),
+    )
     h2 = ParagraphStyle("h2", fontName="Helvetica-Bold", fontSize=12, leading=15, spaceBefore=6, spaceAfter=4)
     cell = ParagraphStyle("cell", fontName="Helvetica", fontSize=8, leading=10)
     title = ParagraphStyle("title", fontName="Helvetica-Bold", fontSize=26, leading=32, spaceAfter=14)
-    cover_org = ParagraphStyle("org", fontName="Helvetica-Bold", fontSize=14, leading=18, spaceAfter=40,
-                               textColor=colors.HexColor("#005eb8"))
+    cover_org = ParagraphStyle(
+        "org", fontName="Helvetica-Bold", fontSize=14, leading=18, spaceAfter=40, textColor=colors.HexColor("#005eb8")
+    )
     cover_small = ParagraphStyle("small", fontName="Helvetica", fontSize=16, leading=20, spaceAfter=12)
 
     org, doc_title, *rest = cover_lines(doc)
@@ -218,21 +229,28 @@ def build_reportlab(doc: SourceDocument, out: Path) -> None:
             n = len(element.rows[0])
             # The first column holds the indicator's name; give it room so it rarely wraps.
             widths = [column_width] if n == 1 else [column_width * 0.4] + [column_width * 0.6 / (n - 1)] * (n - 1)
-            table = Table(rows, colWidths=widths,
-                          hAlign="LEFT", repeatRows=1)
-            table.setStyle(TableStyle([
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa5b1")),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]))
+            table = Table(rows, colWidths=widths, hAlign="LEFT", repeatRows=1)
+            table.setStyle(
+                TableStyle(
+                    [
+                        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa5b1")),
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ]
+                )
+            )
             story += [table, Spacer(1, 8)]
         elif element.kind == "pagebreak":
             story.append(PageBreak())
         elif element.kind == "image":
             picture = ImageReader(io.BytesIO(photograph_png(len(doc.name))))
-            story += [NextPageTemplate("picture"), PageBreak(),
-                      Image(picture, width=body_width, height=body_width * 4 / 3),
-                      NextPageTemplate("body"), PageBreak()]
+            story += [
+                NextPageTemplate("picture"),
+                PageBreak(),
+                Image(picture, width=body_width, height=body_width * 4 / 3),
+                NextPageTemplate("body"),
+                PageBreak(),
+            ]
     template.build(story)
 
 
@@ -244,9 +262,9 @@ def _escape(text: str) -> str:
 
 
 def build_fpdf(doc: SourceDocument, out: Path) -> None:
+    import reportlab
     from fpdf import FPDF
     from reportlab import rl_config  # noqa: F401  (only to find reportlab's bundled Vera fonts)
-    import reportlab
 
     fonts = Path(reportlab.__file__).parent / "fonts"
     header_text = doc.meta.get("header", doc.meta["title"])
@@ -335,14 +353,16 @@ def main() -> None:
         out = CORPUS / f"{doc.name}.pdf"
         (build_fpdf if doc.name in FPDF_DOCUMENTS else build_reportlab)(doc, out)
         (CORPUS / "truth" / f"{doc.name}.txt").write_text(truth_text(doc), encoding="utf-8")
-        rows.append({
-            "path": out.name,
-            "organisation": doc.meta["organisation"],
-            "org_code": doc.meta["org_code"],
-            "year": doc.meta["year"],
-            "doc_type": doc.meta["doc_type"],
-            "title": doc.meta["title"],
-        })
+        rows.append(
+            {
+                "path": out.name,
+                "organisation": doc.meta["organisation"],
+                "org_code": doc.meta["org_code"],
+                "year": doc.meta["year"],
+                "doc_type": doc.meta["doc_type"],
+                "title": doc.meta["title"],
+            }
+        )
         print(f"built {out.relative_to(ROOT)}")
     with (CORPUS / "manifest.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")

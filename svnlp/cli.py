@@ -11,7 +11,7 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -47,7 +47,7 @@ DbOption = Annotated[str, typer.Option("--db", help="SQLite file or SQLAlchemy U
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or notes; errors only.")]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
 ModelOption = Annotated[
-    Optional[Path], typer.Option("--model", help="Model directory (default: $SVNLP_MODEL, else the bundled model).")
+    Path | None, typer.Option("--model", help="Model directory (default: $SVNLP_MODEL, else the bundled model).")
 ]
 
 
@@ -86,7 +86,9 @@ def extract(
 
 @app.command()
 def classify(
-    source: Annotated[str, typer.Argument(help="JSON lines {id, text} or plain text, one passage a line; - for stdin.")] = "-",
+    source: Annotated[
+        str, typer.Argument(help="JSON lines {id, text} or plain text, one passage a line; - for stdin.")
+    ] = "-",
     model: ModelOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -202,9 +204,18 @@ def evaluate(
         return
     table = Table("label", "precision", "recall", "F1", "support", "threshold")
     for label, m in result["labels"].items():
-        table.add_row(label, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f"{m['f1']:.3f}", str(m["support"]), f"{m['threshold']:.2f}")
+        table.add_row(
+            label,
+            f"{m['precision']:.3f}",
+            f"{m['recall']:.3f}",
+            f"{m['f1']:.3f}",
+            str(m["support"]),
+            f"{m['threshold']:.2f}",
+        )
     micro, macro = result["micro"], result["macro"]
-    table.add_row("micro", f"{micro['precision']:.3f}", f"{micro['recall']:.3f}", f"{micro['f1']:.3f}", str(micro["support"]), "")
+    table.add_row(
+        "micro", f"{micro['precision']:.3f}", f"{micro['recall']:.3f}", f"{micro['f1']:.3f}", str(micro["support"]), ""
+    )
     table.add_row("macro", f"{macro['precision']:.3f}", f"{macro['recall']:.3f}", f"{macro['f1']:.3f}", "", "")
     out.print(table)
     for kind in ("false_positives", "false_negatives"):
@@ -217,10 +228,15 @@ def scan(
     paths: Annotated[list[Path], typer.Argument(help="PDF files or folders to search for PDFs.")],
     db: DbOption = "svnlp.db",
     manifest: Annotated[
-        Optional[Path], typer.Option(help="CSV: path,organisation,org_code,year,doc_type,title (default: manifest.csv in a scanned folder).")
+        Path | None,
+        typer.Option(
+            help="CSV: path,organisation,org_code,year,doc_type,title (default: manifest.csv in a scanned folder)."
+        ),
     ] = None,
     model: ModelOption = None,
-    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Try again documents that failed before.")] = False,
+    retry_failed: Annotated[
+        bool, typer.Option("--retry-failed", help="Try again documents that failed before.")
+    ] = False,
     max_pages: Annotated[int, typer.Option(help="Refuse documents longer than this.")] = 2000,
     quiet: QuietOption = False,
     debug: DebugOption = False,
@@ -231,11 +247,18 @@ def scan(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .scan import UsageError, scan as scan_paths
+    from .scan import UsageError
+    from .scan import scan as scan_paths
 
     progress = Progress(
-        TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.description}"),
-        console=err, disable=quiet, transient=True,
+        TextColumn("scanning"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        disable=quiet,
+        transient=True,
     )
     task = None
 
@@ -247,14 +270,23 @@ def scan(
         if outcome.status == "failed":
             progress.console.print(f"[red]failed[/red] {outcome.message}", markup=True, highlight=False)
         elif outcome.warning and not quiet:
-            progress.console.print(f"[yellow]warning[/yellow] {outcome.path}: {outcome.warning}", markup=True, highlight=False)
+            progress.console.print(
+                f"[yellow]warning[/yellow] {outcome.path}: {outcome.warning}", markup=True, highlight=False
+            )
         progress.update(task, advance=1, description=outcome.path.name)
 
     try:
         with progress:
             report = scan_paths(
-                paths, db=db, manifest=manifest, model=model, retry_failed=retry_failed, max_pages=max_pages,
-                on_start=on_start, on_outcome=on_outcome, debug=debug,
+                paths,
+                db=db,
+                manifest=manifest,
+                model=model,
+                retry_failed=retry_failed,
+                max_pages=max_pages,
+                on_start=on_start,
+                on_outcome=on_outcome,
+                debug=debug,
             )
     except UsageError as error:
         raise _fail(error, 2, debug) from None
@@ -293,31 +325,78 @@ def summary(
     if format is TableFormat.csv:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["organisation", "label", "documents", "documents_tagged", "passages_tagged",
-                         "share_of_passages", "per_10k_words", "quote", "quote_document", "quote_page", "quote_score"])
+        writer.writerow(
+            [
+                "organisation",
+                "label",
+                "documents",
+                "documents_tagged",
+                "passages_tagged",
+                "share_of_passages",
+                "per_10k_words",
+                "quote",
+                "quote_document",
+                "quote_page",
+                "quote_score",
+            ]
+        )
         for row in result.rows:
             quote = row.best_quote
-            writer.writerow([row.organisation, row.label, row.documents, row.documents_tagged, row.passages_tagged,
-                             row.share_of_passages, row.per_10k_words, quote.text if quote else "",
-                             quote.document if quote else "", quote.page if quote else "", quote.score if quote else ""])
+            writer.writerow(
+                [
+                    row.organisation,
+                    row.label,
+                    row.documents,
+                    row.documents_tagged,
+                    row.passages_tagged,
+                    row.share_of_passages,
+                    row.per_10k_words,
+                    quote.text if quote else "",
+                    quote.document if quote else "",
+                    quote.page if quote else "",
+                    quote.score if quote else "",
+                ]
+            )
         sys.stdout.write(buffer.getvalue())
         return
     documents = Table("organisation", "from", "document", "year", "status", "pages", "passages", title="Documents")
     for d in result.documents:
-        documents.add_row(d.organisation, d.org_source, d.title or Path(d.path).name, str(d.year or ""),
-                          d.status if d.status == "ok" else f"[red]{d.status}[/red]", str(d.pages or ""), str(d.passages))
+        documents.add_row(
+            d.organisation,
+            d.org_source,
+            d.title or Path(d.path).name,
+            str(d.year or ""),
+            d.status if d.status == "ok" else f"[red]{d.status}[/red]",
+            str(d.pages or ""),
+            str(d.passages),
+        )
     out.print(documents)
     by_organisation: dict[str, list] = {}
     for row in result.rows:
         by_organisation.setdefault(row.organisation, []).append(row)
     for organisation, rows in by_organisation.items():
-        table = Table("label", "docs", "tagged", "share", "/10k words", "best quote (document, page)",
-                      title=organisation, title_justify="left", expand=True)
+        table = Table(
+            "label",
+            "docs",
+            "tagged",
+            "share",
+            "/10k words",
+            "best quote (document, page)",
+            title=organisation,
+            title_justify="left",
+            expand=True,
+        )
         for row in rows:
             quote = row.best_quote
             shown = f"“{_shorten(quote.text)}” ({quote.document}, p. {quote.page})" if quote else "—"
-            table.add_row(row.label, f"{row.documents_tagged}/{row.documents}", str(row.passages_tagged),
-                          f"{row.share_of_passages:.1%}", f"{row.per_10k_words:.1f}", shown)
+            table.add_row(
+                row.label,
+                f"{row.documents_tagged}/{row.documents}",
+                str(row.passages_tagged),
+                f"{row.share_of_passages:.1%}",
+                f"{row.per_10k_words:.1f}",
+                shown,
+            )
         out.print(table)
 
 

@@ -27,8 +27,8 @@ from .errors import (
     EmptyFileError,
     EncryptedPdfError,
     ImageOnlyPdfError,
-    NoTextError,
     NotAPdfError,
+    NoTextError,
     TooLargeError,
 )
 from .records import Block, BlockKind, Document, Page, Word
@@ -89,9 +89,7 @@ class _PdfplumberPdf:
                         size=float(w.get("size") or 0.0),
                         fontname=str(w.get("fontname") or ""),
                     )
-                    for w in page.extract_words(
-                        keep_blank_chars=False, extra_attrs=["size", "fontname"]
-                    )
+                    for w in page.extract_words(keep_blank_chars=False, extra_attrs=["size", "fontname"])
                     if w.get("upright", True)
                 ]
                 raw = RawPage(index, float(page.width), float(page.height), words, len(page.images))
@@ -139,8 +137,10 @@ def _wrap_pdf_error(path: Path, error: BaseException) -> DocumentError:
     current: BaseException | None = error
     while current is not None and len(chain) < 10:
         chain.append(current)
-        current = current.__cause__ or current.__context__ or (
-            current.args[0] if current.args and isinstance(current.args[0], BaseException) else None
+        current = (
+            current.__cause__
+            or current.__context__
+            or (current.args[0] if current.args and isinstance(current.args[0], BaseException) else None)
         )
     names = " ".join(type(e).__name__ for e in chain)
     if "Password" in names or "Encryption" in names:
@@ -229,7 +229,8 @@ def _check_is_pdf(path: Path) -> None:
         lowered = head.lstrip().lower()
         if lowered.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<body")):
             raise NotAPdfError(
-                path, "not a PDF: it is a web page (HTML), probably an error page saved by a download; download it again"
+                path,
+                "not a PDF: it is a web page (HTML), probably an error page saved by a download; download it again",
             )
         raise NotAPdfError(path, "not a PDF: no %PDF header; check the file's real type")
 
@@ -359,9 +360,7 @@ def _find_gutter(rows: list[list[Word]], width: float) -> tuple[float, float] | 
     if best is None or best[1] - best[0] < 6:
         return None
     gx0, gx1 = lo + best[0], lo + best[1]
-    both_sides = sum(
-        1 for row in rows if any(w.x1 <= gx0 for w in row) and any(w.x0 >= gx1 for w in row)
-    )
+    both_sides = sum(1 for row in rows if any(w.x1 <= gx0 for w in row) and any(w.x0 >= gx1 for w in row))
     if both_sides < max(3, len(rows) // 4):
         return None
     return float(gx0), float(gx1)

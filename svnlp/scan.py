@@ -62,7 +62,9 @@ def find_pdfs(paths: Iterable[Path | str]) -> list[Path]:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
     for path in map(Path, paths):
         if path.is_dir() and path.suffix.lower() != ".pdf":
-            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() == ".pdf" and not _inside_pdf_folder(p, path)))
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.suffix.lower() == ".pdf" and not _inside_pdf_folder(p, path))
+            )
         else:
             found.append(path)
     return list(dict.fromkeys(found))
@@ -133,7 +135,9 @@ def _scan_one(
         try:
             doc_id = file_sha256(path)
         except OSError as error:
-            return ScanOutcome(path, "failed", reason="unreadable", message=f"{path}: cannot read it ({error.strerror})")
+            return ScanOutcome(
+                path, "failed", reason="unreadable", message=f"{path}: cannot read it ({error.strerror})"
+            )
     previous = store.document(doc_id)
     if previous is not None:
         if previous.status == "ok" and previous.model_id == classifier.model_id:

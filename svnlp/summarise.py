@@ -134,7 +134,9 @@ def summarise(db: str | Path | Store) -> Summary:
                     documents=len(org_docs[organisation]),
                     documents_tagged=len({r["doc_id"] for r in rows}),
                     passages_tagged=len(rows),
-                    share_of_passages=round(len(rows) / org_passages[organisation], 4) if org_passages[organisation] else 0.0,
+                    share_of_passages=round(len(rows) / org_passages[organisation], 4)
+                    if org_passages[organisation]
+                    else 0.0,
                     per_10k_words=round(len(rows) * 10000 / words, 2) if words else 0.0,
                     best_quote=Quote(
                         text=best["text"],

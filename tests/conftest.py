@@ -30,7 +30,9 @@ def scanned_db(tmp_path_factory, model) -> Path:
     from svnlp.scan import scan
 
     db = tmp_path_factory.mktemp("scan") / "fixtures.db"
-    scan([DATA / "two_column.pdf", DATA / "table.pdf", DATA / "partly_scanned.pdf", DATA / "broken"], db=db, model=model)
+    scan(
+        [DATA / "two_column.pdf", DATA / "table.pdf", DATA / "partly_scanned.pdf", DATA / "broken"], db=db, model=model
+    )
     return db
 
 

@@ -40,7 +40,10 @@ def test_extract_of_an_encrypted_file_says_why_without_a_traceback(data):
 
 
 def test_classify_jsonl_keeps_ids_and_scores_all_labels():
-    lines = [{"id": "p1", "text": "We will pay the real Living Wage."}, {"id": 7, "text": "The board noted the minutes."}]
+    lines = [
+        {"id": "p1", "text": "We will pay the real Living Wage."},
+        {"id": 7, "text": "The board noted the minutes."},
+    ]
     result = run("classify", "-", input="\n".join(json.dumps(line) for line in lines) + "\n")
     assert result.exit_code == 0
     out = [json.loads(line) for line in result.stdout.splitlines()]
@@ -57,7 +60,9 @@ def test_classify_plain_text_uses_line_numbers_as_ids(tmp_path):
 
 
 def test_classify_reports_bad_json_lines_and_goes_on():
-    result = run("classify", input='{"id": 1, "text": "Cold homes."}\n{"id": 2, "txt": "oops"}\n{"id": 3, "text": "Parks."}\n')
+    result = run(
+        "classify", input='{"id": 1, "text": "Cold homes."}\n{"id": 2, "txt": "oops"}\n{"id": 3, "text": "Parks."}\n'
+    )
     assert result.exit_code == 1
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [1, 3]
     assert "<stdin>:2: skipped" in result.stderr

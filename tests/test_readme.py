@@ -70,12 +70,19 @@ def test_installed_command_finds_its_bundled_model(tmp_path):
     result = subprocess.run(
         [executable, "classify"],
         input='{"id": 1, "text": "We will pay the real Living Wage."}\n',
-        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["id"] == 1
     where = subprocess.run(
         [sys.executable, "-c", "import svnlp; print(svnlp.default_model_dir())"],
-        capture_output=True, text=True, cwd=tmp_path, env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
     ).stdout.strip()
     assert Path(where, "meta.json").is_file()

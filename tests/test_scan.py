@@ -77,6 +77,9 @@ def test_manifest_in_the_scanned_folder_names_the_organisation(tmp_path, data, m
     scan([folder], db=tmp_path / "m.db", model=model)
     with Store(tmp_path / "m.db") as store:
         records = {r.path.split("/")[-1]: r for r in store.documents()}
-    assert (records["strategy.pdf"].organisation, records["strategy.pdf"].org_source) == ("NHS Testshire ICB", "manifest")
+    assert (records["strategy.pdf"].organisation, records["strategy.pdf"].org_source) == (
+        "NHS Testshire ICB",
+        "manifest",
+    )
     assert records["strategy.pdf"].year == 2024
     assert records["report.pdf"].org_source == "inferred"

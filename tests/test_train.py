@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from svnlp.classify import Classifier
 from svnlp.errors import AnnotationError
 from svnlp.labels import LABEL_IDS
 from svnlp.train import choose_thresholds, evaluate, train
-
-import numpy as np
 
 TOPICS = {
     "marmot_a": ["breastfeeding support for new mothers", "health visiting for babies", "school readiness at age five"],
@@ -20,7 +19,11 @@ TOPICS = {
     "marmot_d": ["households in fuel poverty", "food bank use and debt advice", "Universal Credit and child poverty"],
     "marmot_e": ["damp and mould in rented homes", "green space and active travel", "loneliness and isolation"],
     "marmot_f": ["stop smoking services", "vaccination uptake and screening", "NHS Health Checks and healthy weight"],
-    "social_value": ["social value weighting in tenders", "community benefit clauses in contracts", "anchor institution spending"],
+    "social_value": [
+        "social value weighting in tenders",
+        "community benefit clauses in contracts",
+        "anchor institution spending",
+    ],
 }
 NEUTRAL = ["the board approved the minutes", "the estates budget for the year", "our values of respect and care"]
 
@@ -35,7 +38,9 @@ def tiny_annotations(path):
                 lines.append(json.dumps({"id": f"t{n}", "text": text, "labels": [label], "doc": f"doc-{doc}"}))
         for phrase in NEUTRAL:
             n += 1
-            lines.append(json.dumps({"id": f"t{n}", "text": f"Document {doc}: {phrase}.", "labels": [], "doc": f"doc-{doc}"}))
+            lines.append(
+                json.dumps({"id": f"t{n}", "text": f"Document {doc}: {phrase}.", "labels": [], "doc": f"doc-{doc}"})
+            )
     path.write_text("\n".join(lines) + "\n")
     return path
 
