@@ -70,6 +70,9 @@ def extract(
     """
     from .extract import extract as extract_pdf
 
+    if not pdf.exists():
+        err.print(f"error: {pdf}: no such file")
+        raise typer.Exit(2)
     try:
         document = extract_pdf(pdf)
     except SvnlpError as error:
@@ -424,7 +427,12 @@ def validate_annotations(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:
+        # Each document is its own transaction: everything finished before the interrupt is kept.
+        err.print("interrupted; documents finished so far are saved")
+        sys.exit(130)
 
 
 if __name__ == "__main__":

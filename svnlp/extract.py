@@ -363,6 +363,11 @@ def _find_gutter(rows: list[list[Word]], width: float) -> tuple[float, float] | 
     both_sides = sum(1 for row in rows if any(w.x1 <= gx0 for w in row) and any(w.x0 >= gx1 for w in row))
     if both_sides < max(3, len(rows) // 4):
         return None
+    # Columns hold lines of prose; a table's narrow figure columns do not make a page two-column.
+    for side in ([w for w in row if w.x1 <= gx0] for row in rows), ([w for w in row if w.x0 >= gx1] for row in rows):
+        widths = [max(w.x1 for w in part) - min(w.x0 for w in part) for part in side if part]
+        if len(widths) < 3 or statistics.median(widths) < 0.18 * width:
+            return None
     return float(gx0), float(gx1)
 
 
@@ -386,20 +391,22 @@ _ODD_CHARACTERS = {
     "\u2212": "-",
 }
 _ODD_TABLE = str.maketrans(_ODD_CHARACTERS)
-_BULLET_GLYPHS = "•●▪◦‣■□○◆◇➢➤►▸–—*·"
-_BULLET_RE = re.compile(rf"^\s*[{re.escape(_BULLET_GLYPHS)}]\s+")
+# Glyphs that are only ever bullets may touch the word after them; dashes and stars need a space.
+_BULLET_GLYPHS = "•●▪◦‣■□○◆◇➢➤►▸»›✓✔"
+_BULLET_RE = re.compile(rf"^\s*(?:[{re.escape(_BULLET_GLYPHS)}]\s*|[–—*·-]\s+)(?=\S)")
 _NUMBERED_RE = re.compile(r"^\s*(\(?\d{1,2}[.)]|\(?[a-z][.)]|\([ivx]+\))\s+\S")
 _PAGE_NUMBER_RE = re.compile(r"^(page\s*)?(\d{1,4}|[ivxlc]{1,6})(\s*(of|/)\s*\d{1,4})?$", re.IGNORECASE)
 _TERMINAL = (".", "!", "?", ":", ";", '."', ".'", ".)")
 
 
-_CID_BULLET_RE = re.compile(r"^\(cid:\d+\)\s")
+# An unmapped glyph at the start of a line ("(cid:127)", NUL, U+FFFD, a Wingdings or Symbol
+# private-use code point such as U+F0B7) is nearly always a bullet.
+_CID_BULLET_RE = re.compile(r"^(?:\(cid:\d+\)|[\x00\ufffd\ue000-\uf8ff])\s*(?=\w)")
 _CID_RE = re.compile(r"\(cid:\d+\)")
 
 
 def normalise_text(text: str) -> str:
     """Normalise ligatures, odd spaces, quotes and dashes, and collapse runs of spaces."""
-    # pdfminer writes "(cid:N)" for glyphs it cannot map; at a line start that is nearly always a bullet.
     text = _CID_RE.sub("", _CID_BULLET_RE.sub("• ", text))
     text = unicodedata.normalize("NFKC", text).translate(_ODD_TABLE)
     text = "".join(" " if unicodedata.category(ch) in ("Zs", "Cc") and ch != "\n" else ch for ch in text)
@@ -411,7 +418,13 @@ def _running_key(text: str) -> str:
 
 
 def _running_lines(layouts: list[PageLayout]) -> set[tuple[int, int]]:
-    """Return (page, line index) of running headers, footers and page numbers."""
+    """Return (page, line index) of running headers, footers and page numbers.
+
+    A line at the top or bottom of a page is running when its text (digits ignored)
+    recurs on many pages, when it recurs at the same height on two or more pages (a
+    header that changes with the chapter), when it is a page number, or when it sits in
+    the same slot (height, size) as lines already found to be running.
+    """
     candidates: list[tuple[int, int, str]] = []
     for p, layout in enumerate(layouts):
         if not layout.lines:
@@ -423,15 +436,29 @@ def _running_lines(layouts: list[PageLayout]) -> set[tuple[int, int]]:
             zone = "top" if i in top_zone else "bottom"
             candidates.append((p, i, zone + ":" + _running_key(layout.lines[i].text)))
     pages_with_text = sum(1 for layout in layouts if layout.lines)
-    counts = Counter(key for _, _, key in set((p, 0, key) for p, _, key in candidates))
+    pages_of: dict[str, set[int]] = {}
+    heights: dict[str, list[float]] = {}
+    for p, i, key in candidates:
+        pages_of.setdefault(key, set()).add(p)
+        heights.setdefault(key, []).append(layouts[p].lines[i].top)
     # Alternate left/right-hand headers each appear on about half the pages.
     threshold = max(2, math.ceil(0.4 * pages_with_text))
-    running = set()
+    running: set[tuple[int, int]] = set()
     for p, i, key in candidates:
-        text = layouts[p].lines[i].text.strip()
-        if counts[key] >= threshold or _PAGE_NUMBER_RE.match(text):
+        line = layouts[p].lines[i]
+        recurs = len(pages_of[key])
+        same_height = recurs >= 2 and max(heights[key]) - min(heights[key]) <= 3.0
+        if recurs >= threshold or same_height or _PAGE_NUMBER_RE.match(line.text.strip()):
+            running.add((p, i))
+    slots = Counter(_slot(layouts[p].lines[i], key) for p, i, key in candidates if (p, i) in running)
+    for p, i, key in candidates:
+        if slots[_slot(layouts[p].lines[i], key)] >= 2:
             running.add((p, i))
     return running
+
+
+def _slot(line: Line, key: str) -> tuple[str, int, int]:
+    return key.split(":", 1)[0], round(line.top / 2), round(line.size)
 
 
 def _body_size(layouts: list[PageLayout]) -> float:
@@ -483,7 +510,7 @@ def _clean_pages(layouts: list[PageLayout]) -> list[Page]:
                 token = token.strip(".,;:()[]\"'")
                 if token and not token.endswith("-"):
                     known_words.add(token)
-    pages = []
+    page_chunks: list[list[tuple[BlockKind, str]]] = []
     for p, layout in enumerate(layouts):
         lines = [line for i, line in enumerate(layout.lines) if (p, i) not in running]
         for line in lines:
@@ -493,10 +520,37 @@ def _clean_pages(layouts: list[PageLayout]) -> list[Page]:
                 line.kind = "heading"
             if line.kind == "paragraph" and _starts_item(line.text):
                 line.kind = "bullet"
-        text, blocks = _assemble(lines, body, known_words)
+        page_chunks.append(_chunks(lines, body, known_words))
+    _join_across_pages(page_chunks, known_words)
+    pages = []
+    for layout, chunks in zip(layouts, page_chunks):
+        text, blocks = _page_text(chunks)
         image_only = not text and layout.image_count > 0
         pages.append(Page(number=layout.number, text=text, blocks=tuple(blocks), image_only=image_only))
     return pages
+
+
+def _join_across_pages(page_chunks: list[list[tuple[BlockKind, str]]], known_words: set[str]) -> None:
+    """Carry a sentence or hyphenated word that runs over a page break back onto its first page."""
+    for before, after in zip(page_chunks, page_chunks[1:]):
+        if not before or not after:
+            continue
+        (kind, last), (next_kind, first) = before[-1], after[0]
+        if kind not in ("paragraph", "bullet") or next_kind != "paragraph" or not first[:1].islower():
+            continue
+        # Only the end of the broken sentence moves; the rest of the paragraph stays on its page.
+        end = re.search(r"[.!?;:](?=\s|$)", first)
+        head, tail = (first[: end.end()], first[end.end() :].strip()) if end else (first, "")
+        if last.endswith("-") and not last.endswith(" -"):
+            before[-1] = (kind, _join_hyphenated(last, head, known_words))
+        elif not last.endswith(_TERMINAL):
+            before[-1] = (kind, last + " " + head)
+        else:
+            continue
+        if tail:
+            after[0] = (next_kind, tail)
+        else:
+            del after[0]
 
 
 def _continues(anchor: Line, previous: Line, line: Line, gap_limit: float, column_right: float) -> bool:
@@ -520,9 +574,10 @@ def _continues(anchor: Line, previous: Line, line: Line, gap_limit: float, colum
     return not (ends_short and previous.text.endswith(_TERMINAL))
 
 
-def _assemble(lines: list[Line], body: float, known_words: set[str]) -> tuple[str, list[Block]]:
+def _chunks(lines: list[Line], body: float, known_words: set[str]) -> list[tuple[BlockKind, str]]:
+    """Join a page's lines into headings, bullets, table rows and paragraphs, in reading order."""
     if not lines:
-        return "", []
+        return []
     gaps = [
         b.top - a.bottom
         for a, b in zip(lines, lines[1:])
@@ -541,7 +596,7 @@ def _assemble(lines: list[Line], body: float, known_words: set[str]) -> tuple[st
     for line in lines:
         text = line.text
         if line.kind == "bullet":
-            text = _BULLET_RE.sub("• ", text)
+            text = _BULLET_RE.sub("\u2022 ", text)
         column_right = right_edges[(previous.region, previous.column)] if previous else 0.0
         if anchor is not None and previous is not None and _continues(anchor, previous, line, gap_limit, column_right):
             kind, so_far = chunks[-1]
@@ -553,7 +608,11 @@ def _assemble(lines: list[Line], body: float, known_words: set[str]) -> tuple[st
             chunks.append((line.kind, text))
             anchor = line
         previous = line
+    return chunks
 
+
+def _page_text(chunks: list[tuple[BlockKind, str]]) -> tuple[str, list[Block]]:
+    """One block a line: the page's text and where each block sits in it."""
     parts: list[str] = []
     blocks: list[Block] = []
     offset = 0

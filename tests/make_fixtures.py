@@ -105,6 +105,64 @@ def make_table_and_ligatures(path: Path) -> None:
     pdf.save()
 
 
+HARD_LEFT = [
+    "Most of what shapes health happens",
+    "outside the surgery. This chapter",
+    "sets out how we will change the way",
+    "we commis-",
+]
+HARD_RIGHT = [
+    "sion services for families, starting",
+    "with the first thousand days of life.",
+]
+HARD_BULLETS = [
+    "\u2022 Health visiting for every new family",
+    "\u25aa Family hubs in each town",
+    "\u00bb Breastfeeding support at home",
+    "\u2013 Stop smoking help in pregnancy",
+]
+
+
+def make_hard_cases(path: Path) -> None:
+    """The layouts that break naive extraction, one per page.
+
+    Page 1: a full-width heading over two columns, a word hyphenated across the column break.
+    Page 2: one column, a table between paragraphs, bullets with four different glyphs, and a
+    word hyphenated across the page break. Pages 3-4: the continuation, new chapters.
+    Every page: a running header that changes with the chapter and a "Page N of 4" footer.
+    """
+    chapters = ["Chapter 1: Starting well", "Chapter 1: Starting well", "Chapter 2: Living well", "Chapter 3: Ageing well"]
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    for page, chapter in enumerate(chapters, start=1):
+        pdf.setFont("Vera", 8)
+        pdf.drawString(50, HEIGHT - 30, chapter)
+        pdf.drawCentredString(WIDTH / 2, 30, f"Page {page} of {len(chapters)}")
+        if page == 1:
+            pdf.setFont("VeraBd", 16)
+            pdf.drawString(50, HEIGHT - 80, "Giving every child the best start in life across Eastvale")
+            _lines(pdf, 50, HEIGHT - 120, HARD_LEFT)
+            _lines(pdf, 315, HEIGHT - 120, HARD_RIGHT)
+        elif page == 2:
+            y = _lines(pdf, 50, HEIGHT - 80, ["The table shows how far we have come."])
+            pdf.setFont("Vera", 9)
+            y -= 6
+            for row in (("Indicator", "2019", "2023"), ("Breastfeeding at 6-8 weeks", "41%", "48%"),
+                        ("Smoking at time of delivery", "13%", "9%")):
+                pdf.drawString(50, y, row[0])
+                pdf.drawString(320, y, row[1])
+                pdf.drawString(420, y, row[2])
+                y -= LEADING
+            y = _lines(pdf, 50, y - 10, ["Our offer to families includes:"])
+            y = _lines(pdf, 60, y - 4, HARD_BULLETS)
+            _lines(pdf, 50, 80, ["Above all we will prioritise preven-"])
+        elif page == 3:
+            _lines(pdf, 50, HEIGHT - 80, ["tion in every neighbourhood we serve.", "Adults deserve good work and a fair wage."])
+        else:
+            _lines(pdf, 50, HEIGHT - 80, ["Older people should not be lonely or cold at home."])
+        pdf.showPage()
+    pdf.save()
+
+
 def _noise_png(width: int = 200, height: int = 120) -> bytes:
     rng = random.Random(7)
     image = Image.new("RGB", (width, height))
@@ -164,6 +222,7 @@ def main() -> None:
     DATA.mkdir(parents=True)
     make_two_column(DATA / "two_column.pdf")
     make_table_and_ligatures(DATA / "table.pdf")
+    make_hard_cases(DATA / "hard_cases.pdf")
     make_partly_scanned(DATA / "partly_scanned.pdf")
     make_broken(DATA / "broken", DATA / "two_column.pdf")
     print(f"wrote fixtures to {DATA}")

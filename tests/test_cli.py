@@ -118,3 +118,9 @@ def test_annotations_validate_exit_codes(tmp_path):
     result = run("annotations", "validate", bad)
     assert result.exit_code == 1
     assert f"{bad}:1: empty text" in result.stdout
+
+
+def test_extract_of_a_missing_file_is_a_usage_error(tmp_path):
+    result = run("extract", tmp_path / "missing.pdf")
+    assert result.exit_code == 2
+    assert "no such file" in result.stderr

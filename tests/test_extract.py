@@ -111,3 +111,46 @@ def test_too_many_pages_is_refused(data):
 )
 def test_normalise_text(raw, clean):
     assert normalise_text(raw) == clean
+
+
+@pytest.fixture(scope="module")
+def hard(data):
+    return extract(data / "hard_cases.pdf")
+
+
+def test_running_header_that_changes_with_the_chapter_is_removed(hard):
+    for page in hard.pages:
+        assert "Chapter" not in page.text
+
+
+def test_page_n_of_m_footer_is_removed(hard):
+    assert not any("of 4" in page.text for page in hard.pages)
+
+
+def test_full_width_heading_then_columns_and_a_hyphen_across_the_column_break(hard):
+    page = hard.pages[0]
+    assert block_texts(page, "heading") == ["Giving every child the best start in life across Eastvale"]
+    assert "we will change the way we commission services for families, starting with" in page.text
+
+
+def test_table_cells_stay_in_row_order_and_out_of_the_body(hard):
+    page = hard.pages[1]
+    assert block_texts(page, "table_row") == [
+        "Indicator | 2019 | 2023",
+        "Breastfeeding at 6-8 weeks | 41% | 48%",
+        "Smoking at time of delivery | 13% | 9%",
+    ]
+
+
+def test_bullets_with_different_glyphs_all_become_bullets(hard):
+    assert block_texts(hard.pages[1], "bullet") == [
+        "• Health visiting for every new family",
+        "• Family hubs in each town",  # U+25AA, missing from the font: extracted as NUL
+        "• Breastfeeding support at home",
+        "• Stop smoking help in pregnancy",
+    ]
+
+
+def test_word_hyphenated_across_a_page_break_is_rejoined_on_its_first_page(hard):
+    assert hard.pages[1].text.endswith("Above all we will prioritise prevention in every neighbourhood we serve.")
+    assert hard.pages[2].text == "Adults deserve good work and a fair wage."
