@@ -25,7 +25,13 @@ CORPUS = ROOT / "corpus"
 SOURCE = CORPUS / "src"
 FIXED_DATE = "D:20250101000000+00'00'"
 # Which producer sets each document; everything else is reportlab.
-FPDF_DOCUMENTS = {"wendle-ccg-operational-plan-2020", "northmoor-ccg-annual-report-2021"}
+BULLET_GLYPHS = ("\u2022", "\u2013", "\u00bb", "\u25aa")
+FPDF_DOCUMENTS = {
+    "wendle-ccg-operational-plan-2020",
+    "northmoor-ccg-annual-report-2021",
+    "kelbridge-ccg-annual-report-2021",
+    "tollerton-ccg-operational-plan-2020",
+}
 
 
 @dataclass
@@ -80,6 +86,8 @@ def parse_source(path: Path) -> SourceDocument:
             elements.append(Element("pagebreak"))
         elif line.strip() == "[image]":
             elements.append(Element("image"))
+        elif line.startswith("^ "):
+            elements.append(Element("footnote", line[2:].strip()))
         else:
             elements.append(Element("paragraph", line.strip()))
     return SourceDocument(path.stem, meta, elements)
@@ -97,7 +105,7 @@ def truth_text(doc: SourceDocument) -> str:
     """The body in reading order, one block a line, as extraction should return it."""
     lines = cover_lines(doc)
     for element in doc.elements:
-        if element.kind in ("heading1", "heading2", "paragraph", "numbered"):
+        if element.kind in ("heading1", "heading2", "paragraph", "numbered", "footnote"):
             lines.append(element.text)
         elif element.kind == "bullet":
             lines.append("• " + element.text)
@@ -129,6 +137,20 @@ def photograph_png(seed: int, width: int = 480, height: int = 640) -> bytes:
 
 
 def build_reportlab(doc: SourceDocument, out: Path) -> None:
+    """Typeset with reportlab; a "Page N of M" footer needs one pass to count the pages first."""
+    total = None
+    if doc.meta.get("footer") == "page-of":
+        pages_seen: list[int] = []
+        _typeset_reportlab(doc, io.BytesIO(), None, pages_seen)
+        total = max(pages_seen)
+    _typeset_reportlab(doc, str(out), total, [])
+
+
+def _typeset_reportlab(doc: SourceDocument, out, total_pages: int | None, pages_seen: list[int]) -> None:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont("Vera", "Vera.ttf"))
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
     from reportlab.lib.pagesizes import A4
@@ -155,14 +177,34 @@ def build_reportlab(doc: SourceDocument, out: Path) -> None:
     body_width = width - 2 * margin
     column_width = (body_width - gutter) / 2 if columns == 2 else body_width
     header = doc.meta.get("header", doc.meta["title"])
+    first_heading = next((e.text for e in doc.elements if e.kind == "heading1"), doc.meta["title"])
+    # A chapter header shows the first chapter that starts on the page, else the one running on.
+    chapters = {"running": first_heading, "started": []}
+
+    class ChapterHeading(Paragraph):
+        def draw(self):
+            chapters["started"].append(self.getPlainText())
+            super().draw()
 
     def running(canvas, template):
+        pages_seen.append(canvas.getPageNumber())
         canvas.saveState()
         canvas.setFont("Helvetica", 8)
         canvas.setFillColor(colors.HexColor("#4a5560"))
-        canvas.drawString(margin, height - 12 * mm, header)
+        if header == "chapter":
+            shown = chapters["started"][0] if chapters["started"] else chapters["running"]
+            if chapters["started"]:
+                chapters["running"] = chapters["started"][-1]
+            chapters["started"] = []
+        else:
+            shown = header
+        canvas.drawString(margin, height - 12 * mm, shown)
         canvas.line(margin, height - 13.5 * mm, width - margin, height - 13.5 * mm)
-        canvas.drawRightString(width - margin, 10 * mm, f"Page {canvas.getPageNumber()}")
+        number = canvas.getPageNumber()
+        if doc.meta.get("footer") == "page-of":
+            canvas.drawCentredString(width / 2, 10 * mm, f"Page {number} of {total_pages or 0}")
+        else:
+            canvas.drawRightString(width - margin, 10 * mm, f"Page {number}")
         canvas.restoreState()
 
     frame_height = height - 2 * margin - 6 * mm
@@ -171,7 +213,7 @@ def build_reportlab(doc: SourceDocument, out: Path) -> None:
         for i in range(columns)
     ]
     template = BaseDocTemplate(
-        str(out),
+        out,
         pagesize=A4,
         title=doc.meta["title"],
         author=doc.meta["organisation"],
@@ -182,8 +224,10 @@ def build_reportlab(doc: SourceDocument, out: Path) -> None:
     template.addPageTemplates(
         [
             PageTemplate("cover", [Frame(margin, margin, body_width, height - 2 * margin, id="cover")]),
-            PageTemplate("body", body_frames, onPage=running),
-            PageTemplate("picture", [Frame(margin, margin, body_width, height - 2 * margin, id="pic")], onPage=running),
+            PageTemplate("body", body_frames, onPageEnd=running),
+            PageTemplate(
+                "picture", [Frame(margin, margin, body_width, height - 2 * margin, id="pic")], onPageEnd=running
+            ),
         ]
     )
     hyphenate = {"hyphenationLang": "en_GB", "embeddedHyphenation": 1, "uriWasteReduce": 0.3}
@@ -207,6 +251,12 @@ def build_reportlab(doc: SourceDocument, out: Path) -> None:
         "org", fontName="Helvetica-Bold", fontSize=14, leading=18, spaceAfter=40, textColor=colors.HexColor("#005eb8")
     )
     cover_small = ParagraphStyle("small", fontName="Helvetica", fontSize=16, leading=20, spaceAfter=12)
+    note = ParagraphStyle(
+        "note", fontName="Helvetica", fontSize=7.5, leading=9.5, spaceAfter=6, textColor=colors.HexColor("#4a5560")
+    )
+    # Real documents use many bullet glyphs; Vera lacks U+25AA, which then extracts as an unmapped glyph.
+    glyph = BULLET_GLYPHS[sum(map(ord, doc.name)) % len(BULLET_GLYPHS)]
+    bullet.bulletFontName = "Vera"
 
     org, doc_title, *rest = cover_lines(doc)
     story = [Spacer(1, 60 * mm), Paragraph(org, cover_org), Paragraph(doc_title, title)]
@@ -215,13 +265,13 @@ def build_reportlab(doc: SourceDocument, out: Path) -> None:
     for element in doc.elements:
         text = _escape(element.text)
         if element.kind == "heading1":
-            story.append(Paragraph(text, h1))
+            story.append(ChapterHeading(text, h1))
         elif element.kind == "heading2":
             story.append(Paragraph(text, h2))
         elif element.kind == "paragraph":
             story.append(Paragraph(text, body))
         elif element.kind == "bullet":
-            story.append(Paragraph(text, bullet, bulletText="\u2022"))
+            story.append(Paragraph(text, bullet, bulletText=glyph))
         elif element.kind == "numbered":
             story.append(Paragraph(text, ParagraphStyle("numbered", parent=bullet, leftIndent=0)))
         elif element.kind == "table":
@@ -240,6 +290,8 @@ def build_reportlab(doc: SourceDocument, out: Path) -> None:
                 )
             )
             story += [table, Spacer(1, 8)]
+        elif element.kind == "footnote":
+            story.append(Paragraph(text, note))
         elif element.kind == "pagebreak":
             story.append(PageBreak())
         elif element.kind == "image":
@@ -262,12 +314,14 @@ def _escape(text: str) -> str:
 
 
 def build_fpdf(doc: SourceDocument, out: Path) -> None:
+    import datetime
+
     import reportlab
     from fpdf import FPDF
-    from reportlab import rl_config  # noqa: F401  (only to find reportlab's bundled Vera fonts)
 
-    fonts = Path(reportlab.__file__).parent / "fonts"
+    fonts = Path(reportlab.__file__).parent / "fonts"  # reportlab's bundled Vera fonts
     header_text = doc.meta.get("header", doc.meta["title"])
+    chapter = {"current": next((e.text for e in doc.elements if e.kind == "heading1"), doc.meta["title"])}
 
     class Report(FPDF):
         def header(self):
@@ -275,7 +329,10 @@ def build_fpdf(doc: SourceDocument, out: Path) -> None:
                 return
             self.set_font("Vera", size=8)
             self.set_text_color(80, 80, 80)
-            self.cell(0, 6, header_text, new_x="LMARGIN", new_y="NEXT")
+            self.cell(
+                0, 6, chapter["current"] if header_text == "chapter" else header_text, new_x="LMARGIN", new_y="NEXT"
+            )
+            self.set_text_color(0, 0, 0)
             self.ln(4)
 
         def footer(self):
@@ -283,10 +340,11 @@ def build_fpdf(doc: SourceDocument, out: Path) -> None:
                 return
             self.set_y(-15)
             self.set_font("Vera", size=8)
-            self.cell(0, 10, f"{self.page_no()}", align="C")
+            page_of = doc.meta.get("footer") == "page-of"
+            self.cell(0, 10, f"Page {self.page_no()} of {{nb}}" if page_of else f"{self.page_no()}", align="C")
 
     pdf = Report(format="A4")
-    pdf.set_creation_date(__import__("datetime").datetime(2025, 1, 1, tzinfo=__import__("datetime").timezone.utc))
+    pdf.set_creation_date(datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc))
     pdf.set_title(doc.meta["title"])
     pdf.set_author(doc.meta["organisation"])
     pdf.set_creator("svnlp corpus builder (fpdf2)")
@@ -309,14 +367,22 @@ def build_fpdf(doc: SourceDocument, out: Path) -> None:
     pdf.add_page()
     for element in doc.elements:
         if element.kind in ("heading1", "heading2"):
+            if element.kind == "heading1":
+                chapter["current"] = element.text
             pdf.ln(3)
             pdf.set_font("Vera", "B", 14 if element.kind == "heading1" else 11.5)
             pdf.multi_cell(0, 7, element.text, new_x="LMARGIN", new_y="NEXT")
             pdf.ln(1)
         elif element.kind == "paragraph":
             pdf.set_font("Vera", "", 10)
-            pdf.multi_cell(0, 5, element.text, new_x="LMARGIN", new_y="NEXT")
+            # Typeset ligatures, as many publishing tools do: extraction must turn them back into letters.
+            ligatured = element.text.replace("fi", "\ufb01").replace("fl", "\ufb02")
+            pdf.multi_cell(0, 5, ligatured, new_x="LMARGIN", new_y="NEXT")
             pdf.ln(2.5)
+        elif element.kind == "footnote":
+            pdf.set_font("Vera", "", 7.5)
+            pdf.multi_cell(0, 4, element.text, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(2)
         elif element.kind in ("bullet", "numbered"):
             pdf.set_font("Vera", "", 10)
             marker = "\u2022" if element.kind == "bullet" else ""

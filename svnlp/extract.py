@@ -48,6 +48,9 @@ class RawPage:
     height: float
     words: list[Word]
     image_count: int = 0
+    # Ruling lines, which mark table cells: (x, top, bottom) upright and (y, x0, x1) across.
+    vertical_rules: list[tuple[float, float, float]] = field(default_factory=list)
+    horizontal_rules: list[tuple[float, float, float]] = field(default_factory=list)
 
 
 class RawPdf(Protocol):
@@ -92,7 +95,20 @@ class _PdfplumberPdf:
                     for w in page.extract_words(keep_blank_chars=False, extra_attrs=["size", "fontname"])
                     if w.get("upright", True)
                 ]
-                raw = RawPage(index, float(page.width), float(page.height), words, len(page.images))
+                edges = page.edges
+                raw = RawPage(
+                    index,
+                    float(page.width),
+                    float(page.height),
+                    words,
+                    len(page.images),
+                    vertical_rules=[
+                        (float(e["x0"]), float(e["top"]), float(e["bottom"])) for e in edges if e["orientation"] == "v"
+                    ],
+                    horizontal_rules=[
+                        (float(e["top"]), float(e["x0"]), float(e["x1"])) for e in edges if e["orientation"] == "h"
+                    ],
+                )
             except Exception as error:  # pdfminer raises many types on damaged content
                 raise _wrap_pdf_error(self._path, error) from error
             finally:
@@ -164,11 +180,19 @@ def extract(
     max_pages: int = DEFAULT_MAX_PAGES,
     sha256: str | None = None,
 ) -> Document:
-    """Extract a PDF into cleaned pages; raise a DocumentError subclass saying why it cannot.
+    """Extract a document into cleaned pages; raise a DocumentError subclass saying why it cannot.
 
-    `sha256` saves hashing the file again when the caller already has its hash.
+    PDFs go through the layout logic; .docx, .html, .md and .txt files are read by
+    `svnlp.formats`, with sections standing for pages. `sha256` saves hashing the file
+    again when the caller already has its hash.
     """
+    from .formats import SUFFIXES, read_other
+
     path = Path(path)
+    if path.suffix.lower() in SUFFIXES and path.is_file():
+        if path.stat().st_size == 0:
+            raise EmptyFileError(path, "empty file (0 bytes); download it again")
+        return read_other(path, sha256 or file_sha256(path))
     _check_is_pdf(path)
     data_hash = sha256 or file_sha256(path)
     backend = backend or PdfplumberBackend()
@@ -180,7 +204,7 @@ def extract(
                 path, f"too large: {pdf.page_count} pages, over the limit of {max_pages}; raise --max-pages to scan it"
             )
         raw_pages = [_layout_page(raw) for raw in pdf.iter_pages()]
-        metadata = dict(pdf.metadata)
+        metadata = {**pdf.metadata, "format": "pdf"}
     pages = _clean_pages(raw_pages)
     if not any(page.text for page in pages):
         image_pages = sum(1 for page in pages if page.image_only)
@@ -253,8 +277,9 @@ class Line:
     x1: float = 0.0
     size: float = 0.0
     bold: bool = False
+    cells: list[list] = field(default_factory=list)  # [x0, text] per table cell
 
-    def finish(self, cell_gap: float) -> Line:
+    def finish(self, cell_gap: float, vertical_rules: list[tuple[float, float, float]] = ()) -> Line:
         self.words.sort(key=lambda w: w.x0)
         self.top = min(w.top for w in self.words)
         self.bottom = max(w.bottom for w in self.words)
@@ -262,12 +287,17 @@ class Line:
         self.x1 = max(w.x1 for w in self.words)
         self.size = statistics.median(w.size for w in self.words)
         self.bold = all(w.bold for w in self.words)
-        cells: list[list[str]] = [[self.words[0].text]]
+        middle = (self.top + self.bottom) / 2
+        cells: list[list] = [[self.words[0].x0, [self.words[0].text]]]
         for previous, word in zip(self.words, self.words[1:]):
-            if word.x0 - previous.x1 > max(cell_gap, 1.6 * word.size):
-                cells.append([])
-            cells[-1].append(word.text)
-        self.text = normalise_text(" | ".join(" ".join(cell) for cell in cells))
+            ruled = any(
+                previous.x1 - 0.5 <= x <= word.x0 + 0.5 and top <= middle <= bottom for x, top, bottom in vertical_rules
+            )
+            if ruled or word.x0 - previous.x1 > cell_gap:
+                cells.append([word.x0, []])
+            cells[-1][1].append(word.text)
+        self.cells = [[x0, normalise_text(" ".join(texts))] for x0, texts in cells]
+        self.text = " | ".join(text for _, text in self.cells)
         if len(cells) > 1:
             self.kind = "table_row"
         return self
@@ -280,15 +310,18 @@ class PageLayout:
     height: float
     lines: list[Line] = field(default_factory=list)
     image_count: int = 0
+    horizontal_rules: list[tuple[float, float, float]] = field(default_factory=list)
 
 
 def _layout_page(raw: RawPage) -> PageLayout:
-    layout = PageLayout(raw.number, raw.width, raw.height, image_count=raw.image_count)
+    layout = PageLayout(
+        raw.number, raw.width, raw.height, image_count=raw.image_count, horizontal_rules=raw.horizontal_rules
+    )
     words = [w for w in raw.words if w.text.strip()]
     if not words:
         return layout
     rows = _group_rows(words)
-    gutter = _find_gutter(rows, raw.width)
+    gutter = _find_gutter(rows, raw.width, raw.vertical_rules)
     lines: list[Line] = []
     region = 0
     for row in rows:
@@ -310,7 +343,7 @@ def _layout_page(raw: RawPage) -> PageLayout:
         if right:
             lines.append(Line(right, column=2, region=region))
     for line in lines:
-        line.finish(cell_gap=2.0 * statistics.median(w.size for w in line.words))
+        line.finish(2.0 * statistics.median(w.size for w in line.words), raw.vertical_rules)
     # Reading order: bands top to bottom; within a band the left column, then the right.
     lines.sort(key=lambda line: (line.region, line.column, line.top))
     layout.lines = lines
@@ -334,7 +367,9 @@ def _group_rows(words: list[Word]) -> list[list[Word]]:
     return rows
 
 
-def _find_gutter(rows: list[list[Word]], width: float) -> tuple[float, float] | None:
+def _find_gutter(
+    rows: list[list[Word]], width: float, vertical_rules: list[tuple[float, float, float]] = ()
+) -> tuple[float, float] | None:
     """Find the empty vertical strip between two columns, if the page has two."""
     if len(rows) < 6:
         return None
@@ -361,8 +396,15 @@ def _find_gutter(rows: list[list[Word]], width: float) -> tuple[float, float] | 
         return None
     gx0, gx1 = lo + best[0], lo + best[1]
     both_sides = sum(1 for row in rows if any(w.x1 <= gx0 for w in row) and any(w.x0 >= gx1 for w in row))
-    if both_sides < max(3, len(rows) // 4):
+    if both_sides < 3:
         return None
+    for x, top, bottom in vertical_rules:
+        if not gx0 < x < gx1:
+            continue
+        # A rule in the gap with cell text hard against both its sides divides a table, not columns.
+        beside = [w for row in rows for w in row if top <= w.top <= bottom]
+        if any(0 <= w.x0 - x <= 10 for w in beside) and any(0 <= x - w.x1 <= 10 for w in beside):
+            return None
     # Columns hold lines of prose; a table's narrow figure columns do not make a page two-column.
     for side in ([w for w in row if w.x1 <= gx0] for row in rows), ([w for w in row if w.x0 >= gx1] for row in rows):
         widths = [max(w.x1 for w in part) - min(w.x0 for w in part) for part in side if part]
@@ -417,13 +459,14 @@ def _running_key(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text.lower())).strip()
 
 
-def _running_lines(layouts: list[PageLayout]) -> set[tuple[int, int]]:
+def _running_lines(layouts: list[PageLayout], body: float) -> set[tuple[int, int]]:
     """Return (page, line index) of running headers, footers and page numbers.
 
     A line at the top or bottom of a page is running when its text (digits ignored)
-    recurs on many pages, when it recurs at the same height on two or more pages (a
-    header that changes with the chapter), when it is a page number, or when it sits in
-    the same slot (height, size) as lines already found to be running.
+    recurs on many pages; when it is no larger than body text and recurs at the same
+    height on two or more pages (a header that changes with the chapter); when it is a
+    page number; or when it is smaller than body text and sits in the same slot as
+    running lines on other pages (a chapter header seen on one page only).
     """
     candidates: list[tuple[int, int, str]] = []
     for p, layout in enumerate(layouts):
@@ -447,18 +490,19 @@ def _running_lines(layouts: list[PageLayout]) -> set[tuple[int, int]]:
     for p, i, key in candidates:
         line = layouts[p].lines[i]
         recurs = len(pages_of[key])
-        same_height = recurs >= 2 and max(heights[key]) - min(heights[key]) <= 3.0
+        same_height = recurs >= 2 and max(heights[key]) - min(heights[key]) <= 3.0 and line.size <= body + 0.5
         if recurs >= threshold or same_height or _PAGE_NUMBER_RE.match(line.text.strip()):
             running.add((p, i))
-    slots = Counter(_slot(layouts[p].lines[i], key) for p, i, key in candidates if (p, i) in running)
-    for p, i, key in candidates:
-        if slots[_slot(layouts[p].lines[i], key)] >= 2:
+    small = [(p, i, key) for p, i, key in candidates if layouts[p].lines[i].size < body - 0.5]
+    slots = Counter(_slot(layouts[p].lines[i], key) for p, i, key in small)
+    for p, i, key in small:
+        if slots[_slot(layouts[p].lines[i], key)] >= threshold:
             running.add((p, i))
     return running
 
 
 def _slot(line: Line, key: str) -> tuple[str, int, int]:
-    return key.split(":", 1)[0], round(line.top / 2), round(line.size)
+    return key.split(":", 1)[0], round(line.top / 3), round(line.size)
 
 
 def _body_size(layouts: list[PageLayout]) -> float:
@@ -492,7 +536,9 @@ def _join_hyphenated(first: str, second: str, known_words: set[str]) -> str:
         za, zb, zj = _zipf(a.lower()), _zipf(b), _zipf(joined)
         # Two common words whose fusion is rare form a compound ("long-term", "self-management");
         # a fusion that is itself a common word ("cannot", "healthcare") was only split by the line end.
-        keep = za >= 3.0 and zb >= 3.0 and zj < min(za, zb) - 1.0 and zj < 4.0
+        # A short first piece ("in-", "co-", "re-") is a prefix: keep its hyphen only if the fusion is rare.
+        short_prefix = len(a) <= 3 and zj >= 2.5
+        keep = za >= 3.0 and zb >= 3.0 and zj < min(za, zb) - 1.0 and zj < 4.0 and not short_prefix
     return first + second if keep else first[:-1] + second
 
 
@@ -501,8 +547,8 @@ def _starts_item(text: str) -> bool:
 
 
 def _clean_pages(layouts: list[PageLayout]) -> list[Page]:
-    running = _running_lines(layouts)
     body = _body_size(layouts)
+    running = _running_lines(layouts, body)
     known_words: set[str] = set()
     for layout in layouts:
         for line in layout.lines:
@@ -520,7 +566,7 @@ def _clean_pages(layouts: list[PageLayout]) -> list[Page]:
                 line.kind = "heading"
             if line.kind == "paragraph" and _starts_item(line.text):
                 line.kind = "bullet"
-        page_chunks.append(_chunks(lines, body, known_words))
+        page_chunks.append(_chunks(lines, body, known_words, layout.horizontal_rules))
     _join_across_pages(page_chunks, known_words)
     pages = []
     for layout, chunks in zip(layouts, page_chunks):
@@ -568,13 +614,19 @@ def _continues(anchor: Line, previous: Line, line: Line, gap_limit: float, colum
     if line.top - previous.bottom > gap_limit:
         return False
     if anchor.kind == "bullet" and line.x0 <= anchor.x0 + 1:
-        # A bullet's continuation lines are indented past its marker.
-        return False
+        # A bullet's continuation lines are usually indented past its marker; one that is not
+        # still continues an unfinished sentence.
+        return previous.text.endswith("-") or (not previous.text.endswith(_TERMINAL) and line.text[:1].islower())
     ends_short = previous.x1 < column_right - 0.15 * max(1.0, column_right - previous.x0)
     return not (ends_short and previous.text.endswith(_TERMINAL))
 
 
-def _chunks(lines: list[Line], body: float, known_words: set[str]) -> list[tuple[BlockKind, str]]:
+def _chunks(
+    lines: list[Line],
+    body: float,
+    known_words: set[str],
+    horizontal_rules: list[tuple[float, float, float]] = (),
+) -> list[tuple[BlockKind, str]]:
     """Join a page's lines into headings, bullets, table rows and paragraphs, in reading order."""
     if not lines:
         return []
@@ -593,10 +645,19 @@ def _chunks(lines: list[Line], body: float, known_words: set[str]) -> list[tuple
     chunks: list[tuple[BlockKind, str]] = []
     anchor: Line | None = None
     previous: Line | None = None
+    row: list[list] = []  # the open table row's cells, [x0, text]
     for line in lines:
         text = line.text
         if line.kind == "bullet":
             text = _BULLET_RE.sub("\u2022 ", text)
+        if anchor is not None and anchor.kind == "table_row" and previous is not None:
+            if _continues_row(row, previous, line, gap_limit, horizontal_rules):
+                for x0, cell in line.cells:
+                    target = max((c for c in row if c[0] <= x0 + 3), key=lambda c: c[0], default=row[0])
+                    target[1] = f"{target[1]} {cell}".strip()
+                chunks[-1] = ("table_row", " | ".join(cell for _, cell in row))
+                previous = line
+                continue
         column_right = right_edges[(previous.region, previous.column)] if previous else 0.0
         if anchor is not None and previous is not None and _continues(anchor, previous, line, gap_limit, column_right):
             kind, so_far = chunks[-1]
@@ -607,8 +668,30 @@ def _chunks(lines: list[Line], body: float, known_words: set[str]) -> list[tuple
         else:
             chunks.append((line.kind, text))
             anchor = line
+            row = [list(cell) for cell in line.cells] if line.kind == "table_row" else []
         previous = line
     return chunks
+
+
+def _continues_row(
+    row: list[list], previous: Line, line: Line, gap_limit: float, horizontal_rules: list[tuple[float, float, float]]
+) -> bool:
+    """Whether `line` is the wrapped second line of the table row above it, not a new row."""
+    if not row or previous.region != line.region or previous.column != line.column:
+        return False
+    if line.top - previous.bottom > gap_limit or len(line.cells) > len(row):
+        return False
+    starts = [x0 for x0, _ in row]
+    if not all(starts[0] - 3 <= x0 for x0, _ in line.cells):
+        return False
+    ruled_rows = [
+        y for y, x0, x1 in horizontal_rules if x0 <= line.x0 + 1 and x1 >= line.x0 and previous.top - 40 <= y <= line.bottom + 40
+    ]
+    if ruled_rows:
+        # A ruled table: a rule between the two lines starts a new row.
+        return not any(previous.bottom - 1 <= y <= line.top + 1 for y in ruled_rows)
+    # An unruled table: a new row fills its first cell; a wrapped line often leaves it empty.
+    return len(line.cells) < len(row) and line.cells[0][0] > starts[0] + 3
 
 
 def _page_text(chunks: list[tuple[BlockKind, str]]) -> tuple[str, list[Block]]:

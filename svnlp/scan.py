@@ -7,6 +7,7 @@ the batch goes on. Re-scanning an unchanged file with the same model skips it.
 from __future__ import annotations
 
 import hashlib
+from fnmatch import fnmatch
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,24 +55,41 @@ class UsageError(SvnlpError):
     """The command was asked for something impossible (a path that does not exist)."""
 
 
-def find_pdfs(paths: Iterable[Path | str]) -> list[Path]:
-    """PDF files under the given paths (and folders named like PDFs, which scan reports)."""
+DEFAULT_INCLUDE = ("*.pdf", "*.docx", "*.html", "*.htm")
+
+
+def find_documents(paths: Iterable[Path | str], include: Iterable[str] = DEFAULT_INCLUDE) -> list[Path]:
+    """Documents under the given paths: files named outright, and in folders those matching `include`.
+
+    Markdown and text files are not searched for by default (folders are full of READMEs
+    and notes); name them, or add "*.md" or "*.txt" to `include`. Folders named like a
+    document are returned too, so that scan reports them.
+    """
+    patterns = [pattern.lower() for pattern in include]
     found: list[Path] = []
     missing = [str(path) for path in map(Path, paths) if not path.exists()]
     if missing:
         raise UsageError(f"no such file or folder: {', '.join(missing)}")
     for path in map(Path, paths):
-        if path.is_dir() and path.suffix.lower() != ".pdf":
-            found.extend(
-                sorted(p for p in path.rglob("*") if p.suffix.lower() == ".pdf" and not _inside_pdf_folder(p, path))
-            )
+        if path.is_dir() and not _matches(path, patterns):
+            inside = (p for p in path.rglob("*") if _matches(p, patterns) and not _in_named_folder(p, path, patterns))
+            found.extend(sorted(inside))
         else:
             found.append(path)
     return list(dict.fromkeys(found))
 
 
-def _inside_pdf_folder(candidate: Path, root: Path) -> bool:
-    return any(parent.suffix.lower() == ".pdf" for parent in candidate.relative_to(root).parents if parent != Path("."))
+def find_pdfs(paths: Iterable[Path | str]) -> list[Path]:
+    """PDF files under the given paths (and folders named like PDFs, which scan reports)."""
+    return find_documents(paths, include=("*.pdf",))
+
+
+def _matches(path: Path, patterns: list[str]) -> bool:
+    return any(fnmatch(path.name.lower(), pattern) for pattern in patterns)
+
+
+def _in_named_folder(candidate: Path, root: Path, patterns: list[str]) -> bool:
+    return any(_matches(parent, patterns) for parent in candidate.relative_to(root).parents if parent != Path("."))
 
 
 def find_manifests(paths: Iterable[Path | str]) -> list[Path]:
@@ -90,10 +108,11 @@ def scan(
     on_start: Callable[[int], None] | None = None,
     on_outcome: Callable[[ScanOutcome], None] | None = None,
     debug: bool = False,
+    include: Iterable[str] = DEFAULT_INCLUDE,
 ) -> ScanReport:
-    """Scan PDFs under `paths` into the database `db`; return each file's outcome."""
+    """Scan the documents under `paths` into the database `db`; return each file's outcome."""
     paths = list(paths)
-    files = find_pdfs(paths)
+    files = find_documents(paths, include)
     manifests = [Path(manifest)] if manifest else find_manifests(paths)
     entries: dict[Path, DocumentInfo] = {}
     for manifest_path in manifests:
