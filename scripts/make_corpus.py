@@ -344,7 +344,7 @@ def build_fpdf(doc: SourceDocument, out: Path) -> None:
             self.cell(0, 10, f"Page {self.page_no()} of {{nb}}" if page_of else f"{self.page_no()}", align="C")
 
     pdf = Report(format="A4")
-    pdf.set_creation_date(datetime.datetime(2025, 1, 1, tzinfo=datetime.timezone.utc))
+    pdf.set_creation_date(datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC))
     pdf.set_title(doc.meta["title"])
     pdf.set_author(doc.meta["organisation"])
     pdf.set_creator("svnlp corpus builder (fpdf2)")

@@ -9,7 +9,7 @@ import csv
 import io
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -32,12 +32,12 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-class TextFormat(str, Enum):
+class TextFormat(StrEnum):
     text = "text"
     jsonl = "jsonl"
 
 
-class TableFormat(str, Enum):
+class TableFormat(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -241,6 +241,10 @@ def scan(
         bool, typer.Option("--retry-failed", help="Try again documents that failed before.")
     ] = False,
     max_pages: Annotated[int, typer.Option(help="Refuse documents longer than this.")] = 2000,
+    include: Annotated[
+        list[str] | None,
+        typer.Option("--include", help="Patterns to scan in folders (repeatable); default *.pdf *.docx *.html *.htm."),
+    ] = None,
     quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -250,7 +254,7 @@ def scan(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .scan import UsageError
+    from .scan import DEFAULT_INCLUDE, UsageError
     from .scan import scan as scan_paths
 
     progress = Progress(
@@ -287,6 +291,7 @@ def scan(
                 model=model,
                 retry_failed=retry_failed,
                 max_pages=max_pages,
+                include=include or DEFAULT_INCLUDE,
                 on_start=on_start,
                 on_outcome=on_outcome,
                 debug=debug,

@@ -685,7 +685,9 @@ def _continues_row(
     if not all(starts[0] - 3 <= x0 for x0, _ in line.cells):
         return False
     ruled_rows = [
-        y for y, x0, x1 in horizontal_rules if x0 <= line.x0 + 1 and x1 >= line.x0 and previous.top - 40 <= y <= line.bottom + 40
+        y
+        for y, x0, x1 in horizontal_rules
+        if x0 <= line.x0 + 1 and x1 >= line.x0 and previous.top - 40 <= y <= line.bottom + 40
     ]
     if ruled_rows:
         # A ruled table: a rule between the two lines starts a new row.

@@ -9,13 +9,19 @@ PDF's page number would.
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 from .errors import CorruptPdfError, DocumentError, NoTextError
-from .records import Block, BlockKind, Document, Page
+from .records import BlockKind, Document, Page
 
-SUFFIXES = {".docx": "docx", ".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".txt": "text"}
+SUFFIXES = {
+    ".docx": "docx",
+    ".html": "html",
+    ".htm": "html",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "text",
+}
 
 Chunk = tuple[BlockKind, str]
 
@@ -25,19 +31,22 @@ def read_other(path: Path, sha256: str) -> Document:
     from .extract import normalise_text
 
     kind = SUFFIXES[path.suffix.lower()]
+    metadata = {"format": kind}
     try:
-        sections = {"docx": _docx, "html": _html, "markdown": _markdown, "text": _text}[kind](path)
+        sections = {"docx": _docx, "html": _html, "markdown": _markdown, "text": _text}[kind](path, metadata)
     except DocumentError:
         raise
-    except (zipfile.BadZipFile, KeyError, ValueError, UnicodeDecodeError) as error:
-        raise CorruptPdfError(path, f"cannot read this {kind} file ({type(error).__name__}: {error}); check it opens") from error
+    except Exception as error:  # python-docx, bs4 and markdown-it raise their own kinds on bad input
+        raise CorruptPdfError(
+            path, f"cannot read this {kind} file ({type(error).__name__}: {error}); check it opens"
+        ) from error
     pages = []
     for number, chunks in enumerate((s for s in sections if s), start=1):
         cleaned = [(k, normalise_text(t)) for k, t in chunks]
         pages.append(_page(number, [(k, t) for k, t in cleaned if t]))
     if not any(page.text for page in pages):
         raise NoTextError(path, f"no text in this {kind} file; nothing to scan")
-    return Document(path=path, sha256=sha256, pages=pages, metadata={"format": kind})
+    return Document(path=path, sha256=sha256, pages=pages, metadata=metadata)
 
 
 def _page(number: int, chunks: list[Chunk]) -> Page:
@@ -57,12 +66,14 @@ def _split_sections(chunks: list[tuple[BlockKind, str, bool]]) -> list[list[Chun
     return sections
 
 
-def _docx(path: Path) -> list[list[Chunk]]:
+def _docx(path: Path, metadata: dict[str, str]) -> list[list[Chunk]]:
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     document = docx.Document(str(path))
+    properties = document.core_properties
+    metadata.update({k: v for k, v in (("Author", properties.author), ("Title", properties.title)) if v})
     chunks: list[tuple[BlockKind, str, bool]] = []
     for item in document.iter_inner_content():
         if isinstance(item, Paragraph):
@@ -89,10 +100,12 @@ def _docx(path: Path) -> list[list[Chunk]]:
 _HTML_BLOCKS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "tr", "blockquote", "dt", "dd", "caption")
 
 
-def _html(path: Path) -> list[list[Chunk]]:
+def _html(path: Path, metadata: dict[str, str]) -> list[list[Chunk]]:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(path.read_bytes(), "html.parser")
+    if soup.title and soup.title.string:
+        metadata["Title"] = soup.title.string.strip()
     for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "form", "svg", "template"]):
         tag.decompose()
     chunks: list[tuple[BlockKind, str, bool]] = []
@@ -119,7 +132,7 @@ def _html(path: Path) -> list[list[Chunk]]:
     return _split_sections(chunks)
 
 
-def _markdown(path: Path) -> list[list[Chunk]]:
+def _markdown(path: Path, metadata: dict[str, str]) -> list[list[Chunk]]:
     from markdown_it import MarkdownIt
 
     tokens = MarkdownIt("commonmark").enable("table").parse(path.read_text(encoding="utf-8", errors="replace"))
@@ -167,7 +180,7 @@ def _inline_text(token) -> str:
 _TEXT_BULLET = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
 
 
-def _text(path: Path) -> list[list[Chunk]]:
+def _text(path: Path, metadata: dict[str, str]) -> list[list[Chunk]]:
     raw = path.read_text(encoding="utf-8", errors="replace")
     sections: list[list[Chunk]] = []
     for page in raw.split("\f"):

@@ -7,9 +7,9 @@ the batch goes on. Re-scanning an unchanged file with the same model skips it.
 from __future__ import annotations
 
 import hashlib
-from fnmatch import fnmatch
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Literal
 

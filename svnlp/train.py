@@ -183,7 +183,8 @@ def model_card(meta: dict, metrics: dict, annotations: list[Annotation]) -> str:
         "",
         "## Model",
         "TF-IDF word 1–2-grams and character 3–5-grams; one logistic regression per label (balanced class "
-        "weights); per-label thresholds maximising F1 on out-of-fold scores. Saved as plain arrays and JSON (no pickle).",
+        "weights); per-label thresholds maximising F1 on out-of-fold scores. Saved as plain arrays and JSON "
+        "(no pickle).",
         "",
         f"## Cross-validation ({metrics['cross_validation']})",
         "Thresholds were chosen on these same out-of-fold scores, so the figures at the chosen thresholds are "

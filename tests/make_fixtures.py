@@ -131,7 +131,12 @@ def make_hard_cases(path: Path) -> None:
     word hyphenated across the page break. Pages 3-4: the continuation, new chapters.
     Every page: a running header that changes with the chapter and a "Page N of 4" footer.
     """
-    chapters = ["Chapter 1: Starting well", "Chapter 1: Starting well", "Chapter 2: Living well", "Chapter 3: Ageing well"]
+    chapters = [
+        "Chapter 1: Starting well",
+        "Chapter 1: Starting well",
+        "Chapter 2: Living well",
+        "Chapter 3: Ageing well",
+    ]
     pdf = canvas.Canvas(str(path), pagesize=A4)
     for page, chapter in enumerate(chapters, start=1):
         pdf.setFont("Vera", 8)
@@ -146,8 +151,11 @@ def make_hard_cases(path: Path) -> None:
             y = _lines(pdf, 50, HEIGHT - 80, ["The table shows how far we have come."])
             pdf.setFont("Vera", 9)
             y -= 6
-            for row in (("Indicator", "2019", "2023"), ("Breastfeeding at 6-8 weeks", "41%", "48%"),
-                        ("Smoking at time of delivery", "13%", "9%")):
+            for row in (
+                ("Indicator", "2019", "2023"),
+                ("Breastfeeding at 6-8 weeks", "41%", "48%"),
+                ("Smoking at time of delivery", "13%", "9%"),
+            ):
                 pdf.drawString(50, y, row[0])
                 pdf.drawString(320, y, row[1])
                 pdf.drawString(420, y, row[2])
@@ -156,7 +164,12 @@ def make_hard_cases(path: Path) -> None:
             y = _lines(pdf, 60, y - 4, HARD_BULLETS)
             _lines(pdf, 50, 80, ["Above all we will prioritise preven-"])
         elif page == 3:
-            _lines(pdf, 50, HEIGHT - 80, ["tion in every neighbourhood we serve.", "Adults deserve good work and a fair wage."])
+            _lines(
+                pdf,
+                50,
+                HEIGHT - 80,
+                ["tion in every neighbourhood we serve.", "Adults deserve good work and a fair wage."],
+            )
         else:
             _lines(pdf, 50, HEIGHT - 80, ["Older people should not be lonely or cold at home."])
         pdf.showPage()
@@ -216,6 +229,46 @@ def make_broken(folder: Path, good_pdf: Path) -> None:
     make_image_only(folder / "scanned.pdf")
 
 
+def make_other_formats(folder: Path) -> None:
+    """The same short strategy as a Word file, a web page, Markdown and plain text."""
+    import docx
+
+    folder.mkdir(parents=True, exist_ok=True)
+    word = docx.Document()
+    word.core_properties.author = "NHS Eastvale CCG"
+    word.add_heading("Starting well", level=1)
+    word.add_paragraph("We will expand health visiting. Every family will be offered five visits.")
+    word.add_paragraph("Family hubs in each town", style="List Bullet")
+    table = word.add_table(rows=2, cols=2)
+    for row, cells in zip(table.rows, (("Indicator", "2023"), ("Breastfeeding at 6-8 weeks", "48%"))):
+        for cell, text in zip(row.cells, cells):
+            cell.text = text
+    word.add_heading("Good work", level=1)
+    word.add_paragraph("We will pay the real Living Wage to everyone who works on our contracts.")
+    word.core_properties.created = __import__("datetime").datetime(2025, 1, 1)
+    word.save(folder / "strategy.docx")
+    (folder / "strategy.html").write_text(
+        "<!DOCTYPE html><html><head><title>Eastvale strategy</title><script>var tracking = 1;</script></head>"
+        "<body><nav>Home | Contact</nav><h1>Starting well</h1><p>We will expand health visiting. "
+        "Every family will be offered five visits.</p><ul><li>Family hubs in each town</li></ul>"
+        "<table><tr><th>Indicator</th><th>2023</th></tr>"
+        "<tr><td>Breastfeeding at 6-8 weeks</td><td>48%</td></tr></table>"
+        "<h1>Good work</h1><p>We will pay the real Living Wage to everyone who works on our contracts.</p>"
+        "<p>&lt;script&gt;alert(1)&lt;/script&gt; is shown as text.</p></body></html>\n"
+    )
+    (folder / "strategy.md").write_text(
+        "# Starting well\n\nWe will expand **health visiting**. Every family will be offered five visits.\n\n"
+        "- Family hubs in each town\n\n| Indicator | 2023 |\n|---|---|\n| Breastfeeding at 6-8 weeks | 48% |\n\n"
+        "# Good work\n\nWe will pay the [real Living Wage](https://example.org) "
+        "to everyone who works on our contracts.\n"
+    )
+    (folder / "strategy.txt").write_text(
+        "Starting well\n\nWe will expand health visiting. Every family will be offered five visits.\n\n"
+        "- Family hubs in each town\n\f"
+        "Good work\n\nWe will pay the real Living Wage to everyone who works on our contracts.\n"
+    )
+
+
 def main() -> None:
     if DATA.exists():
         shutil.rmtree(DATA)
@@ -225,6 +278,7 @@ def main() -> None:
     make_hard_cases(DATA / "hard_cases.pdf")
     make_partly_scanned(DATA / "partly_scanned.pdf")
     make_broken(DATA / "broken", DATA / "two_column.pdf")
+    make_other_formats(DATA / "formats")
     print(f"wrote fixtures to {DATA}")
 
 

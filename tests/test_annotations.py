@@ -63,3 +63,16 @@ def test_bundled_annotations_are_valid_and_cover_every_label(tmp_path):
     for label in LABEL_IDS:
         assert sum(label in a.labels for a in annotations) >= 50, label
     assert sum(not a.labels for a in annotations) / len(annotations) >= 0.5
+
+
+def test_no_annotation_is_taken_from_the_corpus():
+    """The corpus is what the audit is checked on, so its text must not be in the training data."""
+    from pathlib import Path
+
+    from svnlp.annotations import annotation_files
+
+    root = Path(__file__).parent.parent
+    corpus = " ".join(" ".join(p.read_text().split()) for p in (root / "corpus" / "truth").glob("*.txt")).lower()
+    annotations = load_annotations(annotation_files([root / "annotations"]))
+    shared = [a.id for a in annotations if len(a.text.split()) >= 8 and " ".join(a.text.split()).lower() in corpus]
+    assert shared == []

@@ -21,7 +21,8 @@ SAMPLE = [
     "west_sussex_jsna/pdf/Final-JHWS-2019-2024.pdf",
     "west_sussex_jsna/pdf/District_percentage_change_wsx_2016.pdf",
     "nhs_icb_prescribing_and_ifr/Commissioning-policy-individual-funding-requests-v3.pdf",
-    "nhs_data_reports/Digital, data and analytics - Annual Impact Report 2023_24 - Transformation Partners in Health and Care.pdf",
+    "nhs_data_reports/Digital, data and analytics - Annual Impact Report 2023_24 - "
+    "Transformation Partners in Health and Care.pdf",
 ]
 
 
