@@ -139,6 +139,39 @@ class Classifier:
             )
         return predictions
 
+    def cues(self, text: str, label: str, limit: int = 4) -> list[str]:
+        """The words and word pairs in `text` that push its score for `label` up the most."""
+        offset = 0
+        for name, vectorizer in self.features.transformer_list:
+            if name == "words":
+                break
+            offset += len(vectorizer.vocabulary_)
+        else:
+            return []
+        row = vectorizer.transform([text]).tocsr()
+        weights = self.coef[self.labels.index(label), offset + row.indices]
+        contributions = sorted(zip(row.data * weights, row.indices), reverse=True)
+        if not hasattr(vectorizer, "_svnlp_terms"):
+            vectorizer._svnlp_terms = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        terms = [
+            term
+            for term in (vectorizer._svnlp_terms[i] for value, i in contributions if value > 0)
+            # "at", "per", "time of" push scores up but explain nothing to a reader.
+            if any(word not in STOP_WORDS and len(word) > 2 for word in term.split())
+            and term.split()[0] not in STOP_WORDS
+            and term.split()[-1] not in STOP_WORDS
+        ]
+        # A pair adds nothing to a reader when one of its words is already shown.
+        shown: list[str] = []
+        for term in terms:
+            if not any(term in other or other in term for other in shown):
+                shown.append(term)
+            if len(shown) == limit:
+                break
+        return shown
+
     def _arrays(self) -> tuple[dict[str, np.ndarray], dict[str, object]]:
         arrays: dict[str, np.ndarray] = {"coef": self.coef, "intercept": self.intercept}
         # A list, not a dict: the column order of the features must survive sort_keys.

@@ -320,9 +320,7 @@ def summary(
     """
     from .summarise import summarise
 
-    if "://" not in db and not Path(db).is_file():
-        err.print(f"error: {db}: no such database; run `svnlp scan PATH --db {db}` first")
-        raise typer.Exit(2)
+    _need_db(db)
     try:
         result = summarise(db)
     except SvnlpError as error:
@@ -406,6 +404,160 @@ def summary(
                 shown,
             )
         out.print(table)
+
+
+class ReportFormat(StrEnum):
+    html = "html"
+    md = "md"
+    csv = "csv"
+    json = "json"
+
+
+def _need_db(db: str) -> None:
+    if "://" not in db and not Path(db).is_file():
+        err.print(f"error: {db}: no such database; run `svnlp scan PATH --db {db}` first")
+        raise typer.Exit(2)
+
+
+YearOption = Annotated[
+    int | None, typer.Option("--year", help="Audit this year's documents (default: each organisation's latest).")
+]
+AllYearsOption = Annotated[bool, typer.Option("--all-years", help="Audit every year's documents together.")]
+OrgOption = Annotated[str | None, typer.Option("--org", help="Only this organisation (any spelling).")]
+DocTypeOption = Annotated[str | None, typer.Option("--doc-type", help="Only documents of this type, e.g. strategy.")]
+UnderOption = Annotated[
+    str | None,
+    typer.Option("--under", help="An organisation and every predecessor it replaced, e.g. an ICB and its CCGs."),
+]
+RegistryOption = Annotated[
+    list[Path] | None, typer.Option("--registry", help="Extra registry CSV: code,name,aliases,successor (repeatable).")
+]
+
+
+@app.command()
+def audit(
+    db: DbOption = "svnlp.db",
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    check: Annotated[
+        Path | None, typer.Option("--check", help="Gold CSV organisation,label,level to compare with.")
+    ] = None,
+    min_agreement: Annotated[float, typer.Option(help="With --check: exit 1 below this exact agreement.")] = 0.8,
+    year: YearOption = None,
+    all_years: AllYearsOption = False,
+    org: OrgOption = None,
+    doc_type: DocTypeOption = None,
+    under: UnderOption = None,
+    registry: RegistryOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Awareness level (0 absent, 1 mentioned, 2 committed, 3 embedded) per organisation and label.
+
+    Example: svnlp audit --check corpus/gold.csv
+    """
+    from .audit import audit as run_audit
+    from .audit import check_against
+    from .registry import load_registry
+
+    _need_db(db)
+    try:
+        result = run_audit(
+            db,
+            year=year,
+            all_years=all_years,
+            organisation=org,
+            doc_type=doc_type,
+            under=under,
+            registry_files=registry,
+        )
+    except SvnlpError as error:
+        raise _fail(error, 1, debug) from None
+    rows = result.rows()
+    if format is TableFormat.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    elif format is TableFormat.csv:
+        from .report import render_csv
+
+        sys.stdout.write(render_csv(result))
+    else:
+        table = Table(
+            "organisation",
+            "label",
+            "level",
+            "",
+            "passages",
+            "commitments",
+            "measures",
+            title=f"Awareness ({result.scope})",
+        )
+        for row in rows:
+            style = "bold" if row["label"] == "overall" else ""
+            table.add_row(
+                row["organisation"],
+                row["label"],
+                str(row["level"]),
+                row["level_name"],
+                str(row["passages"]),
+                str(row["commitments"]),
+                str(row["measures"]),
+                style=style,
+            )
+        out.print(table)
+    if check is not None:
+        try:
+            agreement = check_against(result, check, load_registry(registry))
+        except SvnlpError as error:
+            raise _fail(error, 2, debug) from None
+        for item in agreement.disagreements:
+            err.print(f"disagree: {item['organisation']} / {item['label']}: gold {item['gold']}, audit {item['audit']}")
+        for item in agreement.missing:
+            err.print(f"missing: {item} is in the gold file but not in the audit")
+        err.print(
+            f"agreement with {check}: exact {agreement.exact:.1%}, within one {agreement.within_one:.1%} "
+            f"({agreement.compared} levels compared, minimum {min_agreement:.0%})"
+        )
+        if agreement.exact < min_agreement:
+            raise typer.Exit(1)
+
+
+@app.command()
+def report(
+    db: DbOption = "svnlp.db",
+    out_file: Annotated[Path, typer.Option("--out", help="File to write; its suffix chooses the format.")] = Path(
+        "report.html"
+    ),
+    format: Annotated[ReportFormat | None, typer.Option("--format", "-f", help="html, md, csv or json.")] = None,
+    year: YearOption = None,
+    all_years: AllYearsOption = False,
+    org: OrgOption = None,
+    doc_type: DocTypeOption = None,
+    under: UnderOption = None,
+    registry: RegistryOption = None,
+    quiet: QuietOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Write the audit as one self-contained HTML page (or Markdown, CSV, JSON).
+
+    Example: svnlp report --out report.html
+    """
+    from .audit import audit as run_audit
+    from .report import write_report
+
+    _need_db(db)
+    try:
+        result = run_audit(
+            db,
+            year=year,
+            all_years=all_years,
+            organisation=org,
+            doc_type=doc_type,
+            under=under,
+            registry_files=registry,
+        )
+        written = write_report(result, out_file, format.value if format else None)
+    except SvnlpError as error:
+        raise _fail(error, 1, debug) from None
+    if not quiet:
+        err.print(f"wrote {written} ({len(result.organisations)} organisations, {len(result.failed)} failed documents)")
 
 
 def _shorten(text: str, limit: int = 110) -> str:

@@ -17,6 +17,7 @@ from .classify import Classifier, load_model, now_iso
 from .errors import DocumentError, SvnlpError
 from .extract import DEFAULT_MAX_PAGES, extract, file_sha256
 from .manifest import DocumentInfo, infer_info, read_manifest
+from .registry import read_registry_csv
 from .segment import segment_pages
 from .store import DocumentRecord, Store
 
@@ -117,11 +118,15 @@ def scan(
     entries: dict[Path, DocumentInfo] = {}
     for manifest_path in manifests:
         entries.update(read_manifest(manifest_path))
+    registry_files = [Path(path) / "registry.csv" for path in paths if (Path(path) / "registry.csv").is_file()]
+    found_rows = [row for registry_file in registry_files for row in read_registry_csv(registry_file)]
     classifier = model if isinstance(model, Classifier) else load_model(model)
     report = ScanReport(model_id=classifier.model_id)
     if on_start:
         on_start(len(files))
     with Store(db) as store:
+        if found_rows:
+            store.save_registry_rows(found_rows)
         for path in files:
             try:
                 outcome = _scan_one(path, store, classifier, entries, retry_failed, max_pages)

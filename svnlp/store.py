@@ -84,6 +84,15 @@ predictions = Table(
     Index("ix_predictions_label", "label", "tagged"),
 )
 
+registry_rows = Table(
+    "registry",
+    metadata,
+    Column("code", String(32), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("aliases", Text, comment="separated by ;"),
+    Column("successor", String(64)),
+)
+
 store_info = Table(
     "store_info",
     metadata,
@@ -213,7 +222,9 @@ class Store:
                 documents.c.organisation,
                 documents.c.title,
                 documents.c.path,
+                passages.c.passage_id,
                 passages.c.page,
+                passages.c.kind,
                 passages.c.text,
                 passages.c.evidence,
                 predictions.c.label,
@@ -227,6 +238,21 @@ class Store:
             query = query.where(predictions.c.label.in_(list(labels)))
         with self.engine.connect() as connection:
             return list(connection.execute(query).mappings())
+
+    def save_registry_rows(self, rows: Iterable[dict]) -> None:
+        """Keep the registry rows found beside scanned documents, so the audit can use them later."""
+        with self.engine.begin() as connection:
+            for row in rows:
+                connection.execute(delete(registry_rows).where(registry_rows.c.code == row["code"]))
+                connection.execute(
+                    insert(registry_rows).values(
+                        **{k: row.get(k) or None for k in ("code", "name", "aliases", "successor")}
+                    )
+                )
+
+    def registry_rows(self) -> list[dict]:
+        with self.engine.connect() as connection:
+            return [dict(row) for row in connection.execute(select(registry_rows)).mappings()]
 
     def passage_counts(self) -> dict[str, int]:
         """Number of passages per document."""
