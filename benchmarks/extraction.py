@@ -24,14 +24,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from svnlp.errors import DocumentError  # noqa: E402
-from svnlp.extract import extract  # noqa: E402
+from svnlp.extract import BACKENDS, extract, get_backend  # noqa: E402
 
 
 def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def corpus_report() -> list[dict]:
+def corpus_report(backend) -> list[dict]:
     from rapidfuzz import fuzz
 
     sys.path.insert(0, str(ROOT / "scripts"))
@@ -44,7 +44,7 @@ def corpus_report() -> list[dict]:
             continue
         truth = truth_file.read_text(encoding="utf-8")
         started = time.perf_counter()
-        document = extract(pdf)
+        document = extract(pdf, backend)
         seconds = time.perf_counter() - started
         text = "\n".join(page.text for page in document.pages)
         source = parse_source(ROOT / "corpus" / "src" / f"{pdf.stem}.md")
@@ -71,12 +71,12 @@ def corpus_report() -> list[dict]:
     return rows
 
 
-def realdocs_report(folder: Path) -> list[dict]:
+def realdocs_report(folder: Path, backend) -> list[dict]:
     rows = []
     for pdf in sorted(folder.rglob("*.pdf")):
         started = time.perf_counter()
         try:
-            document = extract(pdf)
+            document = extract(pdf, backend)
             outcome, pages, image_only = "ok", len(document.pages), len(document.image_only_pages)
         except DocumentError as error:
             outcome, pages, image_only = error.message[:80], 0, 0
@@ -99,10 +99,13 @@ def realdocs_report(folder: Path) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus-only", action="store_true")
+    parser.add_argument("--backend", choices=sorted(BACKENDS), default=None, help="default: svnlp's default")
     parser.add_argument("--realdocs", type=Path, default=ROOT.parent / "shared" / "realdocs")
     args = parser.parse_args()
 
-    rows = corpus_report()
+    backend = get_backend(args.backend)
+    print(f"backend: {backend.name}")
+    rows = corpus_report(backend)
     print(f"{'corpus document':58} {'pages':>5} {'similarity':>10} {'leaked':>6} {'broken':>6} {'pages/s':>8}")
     for row in rows:
         print(
@@ -116,7 +119,7 @@ def main() -> None:
     )
     if not args.corpus_only and args.realdocs.is_dir():
         print(f"\nreal documents in {args.realdocs}:")
-        real = realdocs_report(args.realdocs)
+        real = realdocs_report(args.realdocs, backend)
         pages = sum(r["pages"] for r in real)
         seconds = sum(r["seconds"] for r in real)
         crashes = [r for r in real if r["outcome"].startswith("CRASH")]

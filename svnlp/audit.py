@@ -31,9 +31,11 @@ EVIDENCE_PER_LEVEL = 5
 
 # Cut-offs of the rubric, named so docs/awareness.md and the code say the same thing.
 COMMITTED_MIN_COMMITMENTS = 2  # passages that commit or measure
-EMBEDDED_MIN_MEASURES = 2  # passages with a target, weighting, indicator, budget or result
+EMBEDDED_MIN_MEASURES = 3  # passages with a target, weighting, indicator, budget or result
 EMBEDDED_MIN_COMMITMENTS = 3
-MIN_PAGES = 2  # one stray page earns "mentioned" at most
+MIN_PAGES = 2  # a topic confined to one page is "mentioned" at most ...
+MIN_PASSAGES_ON_ONE_PAGE = 4  # ... unless that page gives it a section of its own
+MIN_SCORE = 0.6  # weaker tags are shown as leads but do not raise a level, unless a rule found an explicit reference
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,14 +147,21 @@ class Audit:
         }
 
 
+def counts_towards_level(item: EvidenceItem) -> bool:
+    """A passage raises a level if the model is sure enough of it, or it names the Act or the Review."""
+    return item.score >= MIN_SCORE or bool(item.references)
+
+
 def level_for(items: list[EvidenceItem]) -> int:
     """Apply the rubric to one organisation's tagged passages for one label."""
-    if not items:
+    items = [item for item in items if counts_towards_level(item)]
+    # A heading names a topic; on its own it is not evidence that the organisation engages with it.
+    if not any(item.depth != "heading" for item in items):
         return 0
     commitments = sum(1 for item in items if item.depth in ("commitment", "measure"))
     measures = sum(1 for item in items if item.depth == "measure")
     pages = len({(item.path, item.page) for item in items})
-    if pages < MIN_PAGES:
+    if pages < MIN_PAGES and len(items) < MIN_PASSAGES_ON_ONE_PAGE:
         return 1
     if measures >= EMBEDDED_MIN_MEASURES and commitments >= EMBEDDED_MIN_COMMITMENTS:
         return 3
@@ -215,7 +224,7 @@ def audit(
                 year=record.year,
                 page=row["page"],
                 score=round(float(row["score"]), 4),
-                depth=passage_depth(row["text"], row["kind"]),
+                depth="heading" if row["kind"] == "heading" else passage_depth(row["text"], row["kind"]),
                 text=row["text"],
                 references=references,
                 passage_id=row["passage_id"],
@@ -276,12 +285,10 @@ def _wanted_organisations(registry: Registry, organisation: str | None, under: s
 
 def _label_level(org: str, label: str, items: list[EvidenceItem], model: Classifier | None) -> LabelLevel:
     level = level_for(items)
-    depth_rank = {"measure": 2, "commitment": 1, "mention": 0}
+    depth_rank = {"measure": 3, "commitment": 2, "mention": 1, "heading": 0}
     best = sorted(items, key=lambda i: (depth_rank[i.depth], i.score), reverse=True)[:EVIDENCE_PER_LEVEL]
     if model is not None:
-        best = [
-            EvidenceItem(**{**asdict(item), "cues": tuple(model.cues(item.text, label))}) for item in best
-        ]
+        best = [EvidenceItem(**{**asdict(item), "cues": tuple(model.cues(item.text, label))}) for item in best]
     return LabelLevel(
         organisation=org,
         label=label,

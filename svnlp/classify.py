@@ -76,7 +76,7 @@ def build_pipeline(seed: int = SEED, settings: dict[str, dict] = FEATURE_SETTING
 
     features = FeatureUnion([(name, _vectorizer(options)) for name, options in settings.items()])
     model = OneVsRestClassifier(
-        LogisticRegression(C=8.0, class_weight="balanced", solver="liblinear", max_iter=2000, random_state=seed)
+        LogisticRegression(C=1.0, class_weight="balanced", solver="liblinear", max_iter=2000, random_state=seed)
     )
     return Pipeline([("features", features), ("model", model)])
 

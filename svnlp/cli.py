@@ -163,6 +163,9 @@ def train(
     annotations: Annotated[list[Path], typer.Argument(help="Annotation .jsonl files or folders of them.")],
     out_dir: Annotated[Path, typer.Option("--out", help="Model directory to write, e.g. models/default.")],
     seed: Annotated[int, typer.Option(help="Random seed.")] = 13,
+    dev: Annotated[
+        list[Path] | None, typer.Option("--dev", help="Held-out annotations to report on in MODEL.md (repeatable).")
+    ] = None,
     quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -173,7 +176,7 @@ def train(
     from .train import train as train_model
 
     try:
-        classifier = train_model(annotations, out_dir, seed=seed, on_step=None if quiet else err.print)
+        classifier = train_model(annotations, out_dir, seed=seed, dev=dev or (), on_step=None if quiet else err.print)
     except AnnotationError as error:
         raise _fail(error, 1, debug) from None
     except SvnlpError as error:

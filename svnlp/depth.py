@@ -42,6 +42,8 @@ _COMMITMENT = re.compile(
     | \bwe\s+are\s+(?:developing|working|introducing|expanding|investing|launching|establishing|building|piloting)\b
     | \b(?:our|a|the|key|main|first|second|third)\s+(?:priorit(?:y|ies)|ambitions?|objectives?|goals?|actions?)\b
     | \b(?:priority|ambition)\b
+    | \bwe\s+(?:have\s+)?(?:supported|introduced|launched|set\s+up|established|funded|commissioned|opened|began|started
+        |delivered|piloted|expanded|extended|created|developed|provided|invested|trained|agreed|adopted|signed)\b
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -49,7 +51,9 @@ _IMPERATIVE = re.compile(
     r"^(?:\d{1,2}[.)]\s*)?(?:Expand|Increase|Reduce|Improve|Support|Develop|Deliver|Work|Ensure|Promote|Provide|Create|Build|"
     r"Invest|Introduce|Establish|Embed|Commission|Require|Offer|Help|Tackle|Prevent|Protect|Strengthen|Extend|Target|"
     r"Launch|Pay|Recruit|Buy|Procure|Adopt|Set|Publish|Report|Review|Agree|Appoint|Train|Raise|Halve|Double|Close|End|"
-    r"Make|Give|Enable|Encourage|Continue|Maintain|Roll out|Scale up)\b"
+    r"Make|Give|Enable|Encourage|Continue|Maintain|Roll out|Scale up|Make sure|Identify|Refer|Use|Ask)\b",
+    # List items often start in lower case when they finish a lead-in sentence.
+    re.IGNORECASE,
 )
 
 

@@ -9,6 +9,7 @@ pdfplumber is the first backend.
 from __future__ import annotations
 
 import hashlib
+import os
 import math
 import re
 import statistics
@@ -34,6 +35,7 @@ from .errors import (
 from .records import Block, BlockKind, Document, Page, Word
 
 DEFAULT_MAX_PAGES = 2000
+DEFAULT_BACKEND = os.environ.get("SVNLP_BACKEND", "pdfplumber")
 
 
 # --------------------------------------------------------------------------- backends
@@ -140,6 +142,176 @@ class PdfplumberBackend:
             pdf.close()
 
 
+@dataclass(slots=True)
+class Char:
+    """One glyph with its baseline origin, as a character-level backend reports it."""
+
+    text: str
+    x0: float
+    x1: float
+    baseline: float  # from the top of the page
+    size: float
+    fontname: str = ""
+
+
+def words_from_chars(chars: list[Char]) -> list[Word]:
+    """Join glyphs (in content order) into words: a space, a gap or a new baseline ends a word."""
+    words: list[Word] = []
+    current: list[Char] = []
+
+    def flush() -> None:
+        if current:
+            size = max(c.size for c in current)
+            baseline = current[0].baseline
+            words.append(
+                Word(
+                    text="".join(c.text for c in current),
+                    x0=min(c.x0 for c in current),
+                    x1=max(c.x1 for c in current),
+                    # A box from the font size, so every word on a line gets the same top and bottom.
+                    top=baseline - 0.8 * size,
+                    bottom=baseline + 0.2 * size,
+                    size=size,
+                    fontname=current[0].fontname,
+                )
+            )
+            current.clear()
+
+    for char in chars:
+        if not char.text.strip():
+            flush()
+            continue
+        if current:
+            last = current[-1]
+            new_line = abs(char.baseline - last.baseline) > 0.3 * max(char.size, 1.0)
+            gap = char.x0 - last.x1
+            # Glyphs of a ligature share one box, so the next one may start well before the last ends.
+            if new_line or gap > 0.25 * max(char.size, 1.0) or gap < -1.5 * max(char.size, 1.0):
+                flush()
+        current.append(char)
+    flush()
+    return words
+
+
+class _PdfiumPdf:
+    def __init__(self, pdf, path: Path):
+        self._pdf = pdf
+        self._path = path
+        self.page_count = len(pdf)
+        try:
+            self.metadata = {k: _clean_metadata_value(v) for k, v in pdf.get_metadata_dict().items() if v}
+        except Exception:  # metadata is a nicety; a damaged Info dictionary must not stop extraction
+            self.metadata = {}
+
+    def iter_pages(self) -> Iterator[RawPage]:
+        import ctypes
+
+        import pypdfium2.raw as pdfium_c
+
+        font_buffer = ctypes.create_string_buffer(128)
+        flags = ctypes.c_int()
+        x, y = ctypes.c_double(), ctypes.c_double()
+        for index in range(self.page_count):
+            try:
+                page = self._pdf[index]
+            except Exception as error:
+                raise _wrap_pdf_error(self._path, error) from error
+            try:
+                width, height = page.get_size()
+                textpage = page.get_textpage()
+                chars: list[Char] = []
+                fonts: dict[int, str] = {}
+                try:
+                    for i in range(textpage.count_chars()):
+                        code = pdfium_c.FPDFText_GetUnicode(textpage, i)
+                        if code == 0xFFFF or pdfium_c.FPDFText_IsGenerated(textpage, i) == 1:
+                            # pdfium's own guesses at spaces and breaks: the gap rule decides instead.
+                            continue
+                        if code in (2, 0xFFFE):
+                            code = ord("-")  # pdfium's mark for a hyphen at the end of a line
+                        left, right = ctypes.c_double(), ctypes.c_double()
+                        bottom, top = ctypes.c_double(), ctypes.c_double()
+                        pdfium_c.FPDFText_GetCharBox(textpage, i, left, right, bottom, top)
+                        pdfium_c.FPDFText_GetCharOrigin(textpage, i, x, y)
+                        size = pdfium_c.FPDFText_GetFontSize(textpage, i)
+                        weight = pdfium_c.FPDFText_GetFontWeight(textpage, i)
+                        if weight not in fonts:
+                            pdfium_c.FPDFText_GetFontInfo(textpage, i, font_buffer, 128, flags)
+                            name = font_buffer.value.decode("latin-1", errors="replace")
+                            fonts[weight] = name + ("-Bold" if weight >= 600 and "bold" not in name.lower() else "")
+                        chars.append(
+                            Char(chr(code), left.value, right.value, height - y.value, float(size), fonts[weight])
+                        )
+                finally:
+                    textpage.close()
+                vertical, horizontal, images = [], [], 0
+                for obj in page.get_objects(max_depth=2):
+                    if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                        images += 1
+                    elif obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
+                        left, bottom, right, top = obj.get_bounds()
+                        top, bottom = height - top, height - bottom
+                        if right - left <= 2 and bottom - top > 4:
+                            vertical.append(((left + right) / 2, top, bottom))
+                        elif bottom - top <= 2 and right - left > 4:
+                            horizontal.append(((top + bottom) / 2, left, right))
+                        elif right - left > 4 and bottom - top > 4:
+                            # A rectangle (a table cell's border or fill): its four edges.
+                            vertical += [(left, top, bottom), (right, top, bottom)]
+                            horizontal += [(top, left, right), (bottom, left, right)]
+                raw = RawPage(
+                    index + 1,
+                    float(width),
+                    float(height),
+                    words_from_chars(chars),
+                    images,
+                    vertical_rules=vertical,
+                    horizontal_rules=horizontal,
+                )
+            except DocumentError:
+                raise
+            except Exception as error:
+                raise _wrap_pdf_error(self._path, error) from error
+            finally:
+                page.close()
+            yield raw
+
+
+class PdfiumBackend:
+    """The fast backend: pypdfium2 (PDFium, as in Chrome) for glyphs, fonts, pictures and rules."""
+
+    name = "pypdfium2"
+
+    @contextmanager
+    def open(self, path: Path) -> Iterator[_PdfiumPdf]:
+        import pypdfium2 as pdfium
+
+        try:
+            pdf = pdfium.PdfDocument(str(path))
+        except Exception as error:
+            message = str(error).lower()
+            if "password" in message:
+                raise EncryptedPdfError(
+                    path, "encrypted: it needs a password; decrypt it (for example `qpdf --decrypt`) and scan again"
+                ) from error
+            raise _wrap_pdf_error(path, error) from error
+        try:
+            yield _PdfiumPdf(pdf, path)
+        finally:
+            pdf.close()
+
+
+BACKENDS = {"pdfplumber": PdfplumberBackend, "pypdfium2": PdfiumBackend}
+
+
+def get_backend(name: str | None = None) -> PdfBackend:
+    """A backend by name; the default is the fastest one."""
+    name = name or DEFAULT_BACKEND
+    if name not in BACKENDS:
+        raise ValueError(f"unknown backend {name!r}; choose from {', '.join(BACKENDS)}")
+    return BACKENDS[name]()
+
+
 def _clean_metadata_value(value: str | bytes) -> str:
     if isinstance(value, bytes):
         value = value.decode("utf-8", errors="replace")
@@ -195,7 +367,7 @@ def extract(
         return read_other(path, sha256 or file_sha256(path))
     _check_is_pdf(path)
     data_hash = sha256 or file_sha256(path)
-    backend = backend or PdfplumberBackend()
+    backend = backend or get_backend()
     with backend.open(path) as pdf:
         if pdf.page_count == 0:
             raise CorruptPdfError(path, "the PDF has no pages; download it again or repair it")

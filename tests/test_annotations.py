@@ -76,3 +76,18 @@ def test_no_annotation_is_taken_from_the_corpus():
     annotations = load_annotations(annotation_files([root / "annotations"]))
     shared = [a.id for a in annotations if len(a.text.split()) >= 8 and " ".join(a.text.split()).lower() in corpus]
     assert shared == []
+
+
+def test_bundled_annotations_match_the_published_json_schema():
+    import json
+    from pathlib import Path
+
+    import jsonschema
+
+    root = Path(__file__).parent.parent
+    schema = json.loads((root / "annotations" / "schema.json").read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in sorted((root / "annotations").glob("*.jsonl")):
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            errors = [error.message for error in validator.iter_errors(json.loads(line))]
+            assert not errors, f"{path.name}:{number}: {errors}"

@@ -1,0 +1,64 @@
+"""Classification benchmark: model load time, passages per second on one core, memory.
+
+    python benchmarks/classify.py [--passages 100000] [--model DIR]
+
+Passages are drawn (with replacement) from the bundled annotations, so their length
+matches real passages. Threads are limited to one, as in a scan worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from svnlp.annotations import annotation_files, load_annotations  # noqa: E402
+from svnlp.classify import load_model  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--passages", type=int, default=100_000)
+    parser.add_argument("--model", type=Path, default=None)
+    parser.add_argument("--batch", type=int, default=2000)
+    args = parser.parse_args()
+
+    texts = [a.text for a in load_annotations(annotation_files([ROOT / "annotations"]))]
+    rng = random.Random(0)
+    passages = [rng.choice(texts) for _ in range(args.passages)]
+
+    started = time.perf_counter()
+    model = load_model(args.model)
+    load_seconds = time.perf_counter() - started
+
+    started = time.perf_counter()
+    for start in range(0, len(passages), args.batch):
+        model.predict_proba(passages[start : start + args.batch])
+    score_seconds = time.perf_counter() - started
+
+    started = time.perf_counter()
+    sample = passages[: min(20_000, len(passages))]
+    for start in range(0, len(sample), args.batch):
+        model.predict(sample[start : start + args.batch])
+    predict_seconds = time.perf_counter() - started
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    words = sum(len(p.split()) for p in passages) / len(passages)
+    print(f"model {model.model_id}: loaded in {load_seconds:.2f} s")
+    print(f"scores only:      {len(passages):,} passages ({words:.0f} words on average) in {score_seconds:.1f} s = "
+          f"{len(passages) / score_seconds:,.0f} passages/s")
+    print(f"with rules (svnlp classify): {len(sample) / predict_seconds:,.0f} passages/s")
+    print(f"peak memory {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
