@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -248,6 +249,14 @@ def scan(
         list[str] | None,
         typer.Option("--include", help="Patterns to scan in folders (repeatable); default *.pdf *.docx *.html *.htm."),
     ] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", "-w", help="Worker processes (default: the number of cores; 0: none).")
+    ] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds allowed per document in a worker.")] = 300.0,
+    memory_limit: Annotated[int, typer.Option(help="Megabytes of memory allowed per worker.")] = 4096,
+    backend: Annotated[
+        str | None, typer.Option(help="PDF backend: pdfplumber (default) or pypdfium2 (faster).")
+    ] = None,
     quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -295,6 +304,10 @@ def scan(
                 retry_failed=retry_failed,
                 max_pages=max_pages,
                 include=include or DEFAULT_INCLUDE,
+                workers=(os.cpu_count() or 1) if workers is None else workers,
+                timeout=timeout,
+                memory_limit_mb=memory_limit,
+                backend=backend,
                 on_start=on_start,
                 on_outcome=on_outcome,
                 debug=debug,
@@ -308,6 +321,31 @@ def scan(
         f"(model {report.model_id}, database {db})"
     )
     if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def forget(
+    targets: Annotated[list[str], typer.Argument(help="File paths or content hashes (SHA-256) of scanned documents.")],
+    db: DbOption = "svnlp.db",
+) -> None:
+    """Remove documents with their passages and predictions from the database.
+
+    Example: svnlp forget corpus/wendle-ccg-procurement-policy-2021.pdf
+    """
+    from .store import Store
+
+    _need_db(db)
+    missing = 0
+    with Store(db) as store:
+        for target in targets:
+            removed = store.forget_document(target)
+            if removed:
+                err.print(f"forgot {target} ({removed} document(s))")
+            else:
+                err.print(f"not in the database: {target}")
+                missing += 1
+    if missing:
         raise typer.Exit(1)
 
 

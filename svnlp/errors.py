@@ -22,6 +22,10 @@ class DocumentError(SvnlpError):
         self.message = message
         super().__init__(f"{self.path}: {message}")
 
+    def __reduce__(self):
+        # Raised in worker processes and sent back to the scan: keep path and message apart.
+        return (self.__class__, (self.path, self.message), {"reason": self.reason})
+
 
 class NotAPdfError(DocumentError):
     reason = "not-a-pdf"

@@ -9,8 +9,8 @@ pdfplumber is the first backend.
 from __future__ import annotations
 
 import hashlib
-import os
 import math
+import os
 import re
 import statistics
 import unicodedata

@@ -7,21 +7,26 @@ the batch goes on. Re-scanning an unchanged file with the same model skips it.
 from __future__ import annotations
 
 import hashlib
+import resource
+import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 from typing import Literal
 
-from .classify import Classifier, load_model, now_iso
+from .classify import Classifier, default_model_dir, load_model, now_iso
 from .errors import DocumentError, SvnlpError
-from .extract import DEFAULT_MAX_PAGES, extract, file_sha256
+from .extract import DEFAULT_MAX_PAGES, extract, file_sha256, get_backend
 from .manifest import DocumentInfo, infer_info, read_manifest
 from .registry import read_registry_csv
 from .segment import segment_pages
 from .store import DocumentRecord, Store
 
 Status = Literal["scanned", "skipped", "failed"]
+DEFAULT_TIMEOUT = 300.0
+DEFAULT_MEMORY_LIMIT_MB = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,86 +103,35 @@ def find_manifests(paths: Iterable[Path | str]) -> list[Path]:
     return [Path(path) / "manifest.csv" for path in paths if (Path(path) / "manifest.csv").is_file()]
 
 
-def scan(
-    paths: Iterable[Path | str],
-    *,
-    db: str | Path = "svnlp.db",
-    manifest: Path | str | None = None,
-    model: Classifier | Path | str | None = None,
-    retry_failed: bool = False,
-    max_pages: int = DEFAULT_MAX_PAGES,
-    on_start: Callable[[int], None] | None = None,
-    on_outcome: Callable[[ScanOutcome], None] | None = None,
-    debug: bool = False,
-    include: Iterable[str] = DEFAULT_INCLUDE,
-) -> ScanReport:
-    """Scan the documents under `paths` into the database `db`; return each file's outcome."""
-    paths = list(paths)
-    files = find_documents(paths, include)
-    manifests = [Path(manifest)] if manifest else find_manifests(paths)
-    entries: dict[Path, DocumentInfo] = {}
-    for manifest_path in manifests:
-        entries.update(read_manifest(manifest_path))
-    registry_files = [Path(path) / "registry.csv" for path in paths if (Path(path) / "registry.csv").is_file()]
-    found_rows = [row for registry_file in registry_files for row in read_registry_csv(registry_file)]
-    classifier = model if isinstance(model, Classifier) else load_model(model)
-    report = ScanReport(model_id=classifier.model_id)
-    if on_start:
-        on_start(len(files))
-    with Store(db) as store:
-        if found_rows:
-            store.save_registry_rows(found_rows)
-        for path in files:
-            try:
-                outcome = _scan_one(path, store, classifier, entries, retry_failed, max_pages)
-            except Exception as error:  # a bug or an unforeseen file must not stop the batch
-                if debug:
-                    raise
-                outcome = ScanOutcome(
-                    path,
-                    "failed",
-                    reason="error",
-                    message=f"{path}: unexpected {type(error).__name__}: {error}; rerun with --debug and report it",
-                )
-            report.outcomes.append(outcome)
-            if on_outcome:
-                on_outcome(outcome)
-    return report
+@dataclass
+class Processed:
+    """What extracting, splitting and classifying one document gives, ready to store."""
+
+    record: DocumentRecord
+    passages: list = field(default_factory=list)
+    predictions: list = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage, for the benchmark
 
 
-def _scan_one(
+def process_document(
     path: Path,
-    store: Store,
+    doc_id: str,
+    info: DocumentInfo | None,
     classifier: Classifier,
-    entries: dict[Path, DocumentInfo],
-    retry_failed: bool,
-    max_pages: int,
-) -> ScanOutcome:
-    if path.is_dir():
-        doc_id = hashlib.sha256(f"folder:{path.resolve()}".encode()).hexdigest()
-    else:
-        try:
-            doc_id = file_sha256(path)
-        except OSError as error:
-            return ScanOutcome(
-                path, "failed", reason="unreadable", message=f"{path}: cannot read it ({error.strerror})"
-            )
-    previous = store.document(doc_id)
-    if previous is not None:
-        if previous.status == "ok" and previous.model_id == classifier.model_id:
-            return ScanOutcome(path, "skipped", doc_id=doc_id, message="unchanged since the last scan")
-        if previous.status == "failed" and not retry_failed:
-            return ScanOutcome(
-                path, "skipped", doc_id=doc_id, reason=previous.reason or "", message=f"failed before: {previous.error}"
-            )
-    info = entries.get(path.resolve())
-    try:
-        document = extract(path, max_pages=max_pages, sha256=doc_id)
-    except DocumentError as error:
-        store.save_document(_failure_record(doc_id, path, info, error.reason, error.message))
-        return ScanOutcome(path, "failed", doc_id=doc_id, reason=error.reason, message=str(error))
+    max_pages: int = DEFAULT_MAX_PAGES,
+    backend: str | None = None,
+) -> Processed:
+    """Extract, split and classify one document (in this process or a worker); raise DocumentError."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    document = extract(path, get_backend(backend), max_pages=max_pages, sha256=doc_id)
+    timings["extract"] = time.perf_counter() - started
+    started = time.perf_counter()
     found = segment_pages(document.pages)
+    timings["segment"] = time.perf_counter() - started
+    started = time.perf_counter()
     scored = classifier.predict([passage.text for passage in found])
+    timings["classify"] = time.perf_counter() - started
     info = info or infer_info(document)
     image_only = document.image_only_pages
     warning = (
@@ -202,8 +156,189 @@ def _scan_one(
         warning=warning or None,
         model_id=classifier.model_id,
     )
-    store.save_document(record, found, scored)
-    return ScanOutcome(path, "scanned", doc_id=doc_id, passages=len(found), warning=warning)
+    return Processed(record, found, scored, timings)
+
+
+# A worker process keeps its model between documents.
+_WORKER: dict[str, object] = {}
+
+
+def _start_worker(model: Classifier | str | None, memory_limit_mb: int | None) -> None:
+    if memory_limit_mb:
+        # A document that needs more than this fails with MemoryError instead of taking the machine down.
+        limit = memory_limit_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    _WORKER["model"] = model if isinstance(model, Classifier) else load_model(model)
+
+
+def _work(path: Path, doc_id: str, info: DocumentInfo | None, max_pages: int, backend: str | None) -> Processed:
+    return process_document(path, doc_id, info, _WORKER["model"], max_pages, backend)
+
+
+@dataclass
+class _Job:
+    path: Path
+    doc_id: str
+    info: DocumentInfo | None
+
+
+def scan(
+    paths: Iterable[Path | str],
+    *,
+    db: str | Path = "svnlp.db",
+    manifest: Path | str | None = None,
+    model: Classifier | Path | str | None = None,
+    retry_failed: bool = False,
+    max_pages: int = DEFAULT_MAX_PAGES,
+    on_start: Callable[[int], None] | None = None,
+    on_outcome: Callable[[ScanOutcome], None] | None = None,
+    debug: bool = False,
+    include: Iterable[str] = DEFAULT_INCLUDE,
+    workers: int = 0,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    memory_limit_mb: int | None = DEFAULT_MEMORY_LIMIT_MB,
+    backend: str | None = None,
+) -> ScanReport:
+    """Scan the documents under `paths` into the database `db`; return each file's outcome.
+
+    `workers=0` works in this process; `workers=N` runs documents in N worker processes,
+    each document under a `timeout` (seconds) and a memory limit, so one that hangs,
+    exhausts memory or crashes its worker is recorded as failed and the batch goes on.
+    Only this process writes to the database, one transaction per document.
+    """
+    paths = list(paths)
+    files = find_documents(paths, include)
+    manifests = [Path(manifest)] if manifest else find_manifests(paths)
+    entries: dict[Path, DocumentInfo] = {}
+    for manifest_path in manifests:
+        entries.update(read_manifest(manifest_path))
+    registry_files = [Path(path) / "registry.csv" for path in paths if (Path(path) / "registry.csv").is_file()]
+    found_rows = [row for registry_file in registry_files for row in read_registry_csv(registry_file)]
+    if isinstance(model, Classifier):
+        classifier = model
+    else:
+        model = Path(model) if model else default_model_dir()
+        classifier = load_model(model)
+    report = ScanReport(model_id=classifier.model_id)
+    if on_start:
+        on_start(len(files))
+
+    def finish(outcome: ScanOutcome) -> None:
+        report.outcomes.append(outcome)
+        if on_outcome:
+            on_outcome(outcome)
+
+    with Store(db) as store:
+        if found_rows:
+            store.save_registry_rows(found_rows)
+        jobs: list[_Job] = []
+        for path in files:
+            outcome_or_job = _prepare(path, store, classifier, entries, retry_failed)
+            if isinstance(outcome_or_job, ScanOutcome):
+                finish(outcome_or_job)
+            else:
+                jobs.append(outcome_or_job)
+        if workers <= 0:
+            for job in jobs:
+                try:
+                    result = process_document(job.path, job.doc_id, job.info, classifier, max_pages, backend)
+                except Exception as error:
+                    if debug and not isinstance(error, DocumentError):
+                        raise
+                    finish(_record_failure(store, job, error))
+                    continue
+                finish(_record_success(store, result))
+        else:
+            _run_in_workers(jobs, store, model, workers, timeout, memory_limit_mb, max_pages, backend, finish)
+    return report
+
+
+def _run_in_workers(jobs, store, model, workers, timeout, memory_limit_mb, max_pages, backend, finish) -> None:
+    from concurrent.futures import TimeoutError as FutureTimeout
+
+    from pebble import ProcessExpired, ProcessPool
+
+    with ProcessPool(max_workers=workers, initializer=_start_worker, initargs=(model, memory_limit_mb)) as pool:
+        futures = {
+            pool.schedule(_work, args=(job.path, job.doc_id, job.info, max_pages, backend), timeout=timeout): job
+            for job in jobs
+        }
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                job = futures[future]
+                try:
+                    result = future.result()
+                except FutureTimeout:
+                    error = DocumentError(
+                        job.path, f"timed out after {timeout:.0f} s; raise --timeout or check the file"
+                    )
+                    error.reason = "timeout"
+                    finish(_record_failure(store, job, error))
+                except ProcessExpired as expired:
+                    error = DocumentError(
+                        job.path, f"its worker crashed (exit code {expired.exitcode}); the file may be malformed"
+                    )
+                    error.reason = "crashed"
+                    finish(_record_failure(store, job, error))
+                except MemoryError:
+                    error = DocumentError(
+                        job.path, f"needed more than {memory_limit_mb} MB of memory; raise --memory-limit to scan it"
+                    )
+                    error.reason = "memory"
+                    finish(_record_failure(store, job, error))
+                except Exception as error:  # noqa: BLE001  (recorded, and the batch goes on)
+                    finish(_record_failure(store, job, error))
+                else:
+                    finish(_record_success(store, result))
+
+
+def _prepare(
+    path: Path,
+    store: Store,
+    classifier: Classifier,
+    entries: dict[Path, DocumentInfo],
+    retry_failed: bool,
+) -> ScanOutcome | _Job:
+    """Hash a file and decide: skip it, or scan it."""
+    if path.is_dir():
+        doc_id = hashlib.sha256(f"folder:{path.resolve()}".encode()).hexdigest()
+    else:
+        try:
+            doc_id = file_sha256(path)
+        except OSError as error:
+            return ScanOutcome(
+                path, "failed", reason="unreadable", message=f"{path}: cannot read it ({error.strerror})"
+            )
+    previous = store.document(doc_id)
+    if previous is not None:
+        if previous.status == "ok" and previous.model_id == classifier.model_id:
+            return ScanOutcome(path, "skipped", doc_id=doc_id, message="unchanged since the last scan")
+        if previous.status == "failed" and not retry_failed:
+            return ScanOutcome(
+                path, "skipped", doc_id=doc_id, reason=previous.reason or "", message=f"failed before: {previous.error}"
+            )
+    return _Job(path, doc_id, entries.get(path.resolve()))
+
+
+def _record_success(store: Store, result: Processed) -> ScanOutcome:
+    store.save_document(result.record, result.passages, result.predictions)
+    path = Path(result.record.path)
+    return ScanOutcome(
+        path, "scanned", doc_id=result.record.doc_id, passages=len(result.passages), warning=result.record.warning or ""
+    )
+
+
+def _record_failure(store: Store, job: _Job, error: BaseException) -> ScanOutcome:
+    if isinstance(error, DocumentError):
+        reason, message, shown = error.reason, error.message, str(error)
+    else:
+        reason = "error"
+        message = f"unexpected {type(error).__name__}: {error}; rerun with --debug and report it"
+        shown = f"{job.path}: {message}"
+    store.save_document(_failure_record(job.doc_id, job.path, job.info, reason, message))
+    return ScanOutcome(job.path, "failed", doc_id=job.doc_id, reason=reason, message=shown)
 
 
 def _failure_record(doc_id: str, path: Path, info: DocumentInfo | None, reason: str, message: str) -> DocumentRecord:

@@ -209,6 +209,21 @@ class Store:
                     ],
                 )
 
+    def forget_document(self, target: str) -> int:
+        """Forget by content hash, hash prefix (12+ characters) or path; the number of documents removed."""
+        with self.engine.connect() as connection:
+            if len(target) >= 12 and all(c in "0123456789abcdef" for c in target.lower()):
+                query = select(documents.c.doc_id).where(documents.c.doc_id.like(target.lower() + "%"))
+            else:
+                wanted = {target, str(Path(target)), str(Path(target).resolve())}
+                query = select(documents.c.doc_id, documents.c.path)
+                rows = connection.execute(query).all()
+                ids = [doc_id for doc_id, path in rows if path in wanted or str(Path(path).resolve()) in wanted]
+                query = None
+            if query is not None:
+                ids = list(connection.execute(query).scalars())
+        return sum(self.forget(doc_id) for doc_id in ids)
+
     def forget(self, doc_id: str) -> bool:
         """Remove a document with its passages and predictions; True if it was there."""
         with self.engine.begin() as connection:

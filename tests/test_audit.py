@@ -123,4 +123,4 @@ def test_corpus_agreement_with_gold_meets_the_target(corpus_db):
     """The issue's target: at least 85% exact agreement with the intended levels, corpus kept out of training."""
     agreement = check_against(audit(corpus_db), ROOT / "corpus" / "gold.csv")
     assert agreement.compared == 84
-    assert agreement.within_one >= 0.85
+    assert agreement.exact >= 0.85, agreement.disagreements
