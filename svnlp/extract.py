@@ -35,7 +35,7 @@ from .errors import (
 from .records import Block, BlockKind, Document, Page, Word
 
 DEFAULT_MAX_PAGES = 2000
-DEFAULT_BACKEND = os.environ.get("SVNLP_BACKEND", "pdfplumber")
+DEFAULT_BACKEND = os.environ.get("SVNLP_BACKEND", "pypdfium2")
 
 
 # --------------------------------------------------------------------------- backends
@@ -210,7 +210,6 @@ class _PdfiumPdf:
 
         font_buffer = ctypes.create_string_buffer(128)
         flags = ctypes.c_int()
-        x, y = ctypes.c_double(), ctypes.c_double()
         for index in range(self.page_count):
             try:
                 page = self._pdf[index]
@@ -220,28 +219,33 @@ class _PdfiumPdf:
                 width, height = page.get_size()
                 textpage = page.get_textpage()
                 chars: list[Char] = []
-                fonts: dict[int, str] = {}
+                box = pdfium_c.FS_RECTF()
+                # One call per property per glyph is the cost of this backend, so bind them once.
+                loose_box, font_size = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetFontSize
+                font_info = pdfium_c.FPDFText_GetFontInfo
+                fontname = ""
                 try:
-                    for i in range(textpage.count_chars()):
-                        code = pdfium_c.FPDFText_GetUnicode(textpage, i)
-                        if code == 0xFFFF or pdfium_c.FPDFText_IsGenerated(textpage, i) == 1:
-                            # pdfium's own guesses at spaces and breaks: the gap rule decides instead.
+                    count = textpage.count_chars()
+                    text = textpage.get_text_range(0, count) if count else ""
+                    if len(text) != count:  # characters outside the BMP: fall back to one lookup each
+                        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage, i)) for i in range(count))
+                    word_start = True
+                    for i, character in enumerate(text):
+                        if character in "\ufffe\x02":
+                            character = "-"  # pdfium's mark for a hyphen at the end of a line
+                        elif not character.strip() or character == "\uffff":
+                            chars.append(Char(" ", 0, 0, 0, 0))  # a space, a line break, or one pdfium inferred
+                            word_start = True
                             continue
-                        if code in (2, 0xFFFE):
-                            code = ord("-")  # pdfium's mark for a hyphen at the end of a line
-                        left, right = ctypes.c_double(), ctypes.c_double()
-                        bottom, top = ctypes.c_double(), ctypes.c_double()
-                        pdfium_c.FPDFText_GetCharBox(textpage, i, left, right, bottom, top)
-                        pdfium_c.FPDFText_GetCharOrigin(textpage, i, x, y)
-                        size = pdfium_c.FPDFText_GetFontSize(textpage, i)
-                        weight = pdfium_c.FPDFText_GetFontWeight(textpage, i)
-                        if weight not in fonts:
-                            pdfium_c.FPDFText_GetFontInfo(textpage, i, font_buffer, 128, flags)
-                            name = font_buffer.value.decode("latin-1", errors="replace")
-                            fonts[weight] = name + ("-Bold" if weight >= 600 and "bold" not in name.lower() else "")
-                        chars.append(
-                            Char(chr(code), left.value, right.value, height - y.value, float(size), fonts[weight])
-                        )
+                        loose_box(textpage, i, box)
+                        size = font_size(textpage, i)
+                        if word_start:  # a word keeps one font; asking once a word saves most of the calls
+                            font_info(textpage, i, font_buffer, 128, flags)
+                            fontname = font_buffer.value.decode("latin-1", errors="replace")
+                            word_start = False
+                        # The loose box spans the font's ascent to descent: its bottom sits a fifth below the baseline.
+                        baseline = height - box.bottom - 0.2 * (box.top - box.bottom)
+                        chars.append(Char(character, box.left, box.right, baseline, float(size), fontname))
                 finally:
                     textpage.close()
                 vertical, horizontal, images = [], [], 0
