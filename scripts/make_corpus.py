@@ -156,7 +156,6 @@ def _typeset_reportlab(doc: SourceDocument, out, total_pages: int | None, pages_
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.lib.utils import ImageReader
     from reportlab.platypus import (
         BaseDocTemplate,
         Frame,
@@ -295,7 +294,7 @@ def _typeset_reportlab(doc: SourceDocument, out, total_pages: int | None, pages_
         elif element.kind == "pagebreak":
             story.append(PageBreak())
         elif element.kind == "image":
-            picture = ImageReader(io.BytesIO(photograph_png(len(doc.name))))
+            picture = io.BytesIO(photograph_png(len(doc.name)))
             story += [
                 NextPageTemplate("picture"),
                 PageBreak(),
