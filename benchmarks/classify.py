@@ -54,8 +54,10 @@ def main() -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     words = sum(len(p.split()) for p in passages) / len(passages)
     print(f"model {model.model_id}: loaded in {load_seconds:.2f} s")
-    print(f"scores only:      {len(passages):,} passages ({words:.0f} words on average) in {score_seconds:.1f} s = "
-          f"{len(passages) / score_seconds:,.0f} passages/s")
+    print(
+        f"scores only:      {len(passages):,} passages ({words:.0f} words on average) in {score_seconds:.1f} s = "
+        f"{len(passages) / score_seconds:,.0f} passages/s"
+    )
     print(f"with rules (svnlp classify): {len(sample) / predict_seconds:,.0f} passages/s")
     print(f"peak memory {peak:.0f} MB")
 

@@ -19,12 +19,42 @@ from pathlib import Path
 from make_corpus import SOURCE, build_fpdf, build_reportlab, parse_source
 
 PLACES = [
-    "Ashby", "Barrowfield", "Calderton", "Dunsmere", "Elmstead", "Farrowdale", "Glenbury", "Hollinside",
-    "Inchmore", "Jarrowby", "Kestwick", "Lowmarsh", "Milbourne", "Netherfold", "Orrinford", "Pellbridge",
-    "Quenby", "Ravenholt", "Stanwick", "Thornleigh", "Upwold", "Varley", "Westercombe", "Yarnfield",
+    "Ashby",
+    "Barrowfield",
+    "Calderton",
+    "Dunsmere",
+    "Elmstead",
+    "Farrowdale",
+    "Glenbury",
+    "Hollinside",
+    "Inchmore",
+    "Jarrowby",
+    "Kestwick",
+    "Lowmarsh",
+    "Milbourne",
+    "Netherfold",
+    "Orrinford",
+    "Pellbridge",
+    "Quenby",
+    "Ravenholt",
+    "Stanwick",
+    "Thornleigh",
+    "Upwold",
+    "Varley",
+    "Westercombe",
+    "Yarnfield",
 ]
-SOURCE_PLACES = ["Northmoor", "Wendle", "Harrowgate", "Kelbridge", "Fernleigh", "Avonside", "Ravensmoor",
-                 "Tollerton", "Brookmere"]
+SOURCE_PLACES = [
+    "Northmoor",
+    "Wendle",
+    "Harrowgate",
+    "Kelbridge",
+    "Fernleigh",
+    "Avonside",
+    "Ravensmoor",
+    "Tollerton",
+    "Brookmere",
+]
 
 
 def vary(text: str, place: str) -> str:
@@ -55,8 +85,16 @@ def main() -> None:
         doc.elements = kept
         out = args.out / f"{doc.name}.pdf"
         (build_fpdf if rng.random() < 0.3 else build_reportlab)(doc, out)
-        rows.append({"path": out.name, "organisation": doc.meta["organisation"], "org_code": f"B{n:04d}",
-                     "year": doc.meta["year"], "doc_type": doc.meta["doc_type"], "title": doc.meta["title"]})
+        rows.append(
+            {
+                "path": out.name,
+                "organisation": doc.meta["organisation"],
+                "org_code": f"B{n:04d}",
+                "year": doc.meta["year"],
+                "doc_type": doc.meta["doc_type"],
+                "title": doc.meta["title"],
+            }
+        )
         if (n + 1) % 50 == 0:
             print(f"{n + 1} / {args.count}")
     with (args.out / "manifest.csv").open("w", newline="") as handle:

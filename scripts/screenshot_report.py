@@ -1,6 +1,6 @@
 """Take a PNG screenshot of an HTML report with headless Chromium (Debian's `chromium`).
 
-    python scripts/screenshot_report.py report.html docs/report.png [--width 1280 --height 2000]
+python scripts/screenshot_report.py report.html docs/report.png [--width 1280 --height 2000]
 """
 
 from __future__ import annotations
@@ -34,9 +34,17 @@ def chromium() -> str:
 def screenshot(html: Path, png: Path, width: int = 1280, height: int = 2000) -> Path:
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
-            [chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}",
-             f"--screenshot={png.resolve()}", html.resolve().as_uri()],
-            check=True, capture_output=True, timeout=120,
+            [
+                chromium(),
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={profile}",
+                f"--window-size={width},{height}",
+                f"--screenshot={png.resolve()}",
+                html.resolve().as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
     return png
 

@@ -1,8 +1,8 @@
 """svnlp: how far NHS bodies have taken up social value and the Marmot objectives, from their PDFs.
 
 The stages, each a module, data flowing one way:
-    extract → segment → classify → store → summarise
-and `scan` wiring them for a batch of PDFs.
+    extract → segment → classify → store → summarise / audit → report
+and `scan` wiring them for a batch of documents.
 
     >>> import svnlp
     >>> document = svnlp.extract("corpus/wendle-ccg-procurement-policy-2021.pdf")
@@ -11,7 +11,9 @@ and `scan` wiring them for a batch of PDFs.
 """
 
 from .annotations import Annotation, check_annotations, load_annotations
+from .audit import Audit, OrganisationAudit, audit, check_against
 from .classify import Classifier, default_model_dir, load_model
+from .depth import passage_depth
 from .errors import (
     AnnotationError,
     CorruptPdfError,
@@ -27,12 +29,14 @@ from .errors import (
     SvnlpError,
     TooLargeError,
 )
-from .extract import PdfplumberBackend, extract
+from .extract import PdfiumBackend, PdfplumberBackend, extract, get_backend
 from .labels import LABEL_IDS, LABELS
 from .manifest import DocumentInfo, infer_info, read_manifest
 from .records import Block, Document, Evidence, Page, Passage, Prediction, Word
+from .registry import Registry, load_registry, organisation_key
+from .report import render, write_report
 from .rules import find_references
-from .scan import ScanOutcome, ScanReport, find_pdfs, scan
+from .scan import ScanOutcome, ScanReport, find_documents, find_pdfs, process_document, scan
 from .segment import segment_pages
 from .store import Store
 from .summarise import Summary, summarise
@@ -41,6 +45,20 @@ from .train import evaluate, train
 __version__ = "0.1.0"
 
 __all__ = [
+    "Audit",
+    "OrganisationAudit",
+    "PdfiumBackend",
+    "Registry",
+    "audit",
+    "check_against",
+    "find_documents",
+    "get_backend",
+    "load_registry",
+    "organisation_key",
+    "passage_depth",
+    "process_document",
+    "render",
+    "write_report",
     "LABELS",
     "LABEL_IDS",
     "Annotation",

@@ -270,9 +270,14 @@ def _content_id(arrays: dict[str, np.ndarray], vocabulary_json: str, thresholds:
 
 
 def default_model_dir() -> Path:
-    """$SVNLP_MODEL, else the model installed with the package, else the checkout's models/default."""
+    """$SVNLP_MODEL, else the active model in ./models, else the installed model, else the checkout's models/default."""
     if os.environ.get(MODEL_ENV):
         return Path(os.environ[MODEL_ENV])
+    from .model_registry import active_model_dir
+
+    active = active_model_dir()
+    if active is not None:
+        return active
     packaged = Path(__file__).parent / "_model"
     if (packaged / META_FILE).is_file():
         return packaged

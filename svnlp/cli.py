@@ -26,8 +26,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-annotations_app = typer.Typer(help="Check annotation files.", no_args_is_help=True)
+annotations_app = typer.Typer(help="Check, import and export annotation files.", no_args_is_help=True)
 app.add_typer(annotations_app, name="annotations")
+models_app = typer.Typer(help="List the trained models and choose the active one.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -167,6 +169,9 @@ def train(
     dev: Annotated[
         list[Path] | None, typer.Option("--dev", help="Held-out annotations to report on in MODEL.md (repeatable).")
     ] = None,
+    compare: Annotated[
+        bool, typer.Option("--compare", help="Compare with the active model on documents neither trained on.")
+    ] = False,
     quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -184,6 +189,35 @@ def train(
         raise _fail(error, 1, debug) from None
     if not quiet:
         err.print(f"model {classifier.model_id}: see {out_dir / 'MODEL.md'}")
+    if compare:
+        from .classify import load_model
+        from .train import compare as compare_models
+
+        try:
+            result = compare_models(annotations, load_model(), seed=seed, candidate_thresholds=classifier.thresholds)
+        except SvnlpError as error:
+            raise _fail(error, 1, debug) from None
+        table = Table(
+            "label",
+            "active F1",
+            "candidate F1",
+            "change",
+            "support",
+            title=f"On {result['held_out_passages']} held-out passages ({result['note']})",
+        )
+        for label, row in result["labels"].items():
+            table.add_row(
+                label,
+                f"{row['active_f1']:.3f}",
+                f"{row['candidate_f1']:.3f}",
+                f"{row['delta']:+.3f}",
+                str(row["support"]),
+            )
+        macro = result["macro"]
+        table.add_row(
+            "macro", f"{macro['active_f1']:.3f}", f"{macro['candidate_f1']:.3f}", f"{macro['delta']:+.3f}", ""
+        )
+        out.print(table)
 
 
 @app.command()
@@ -232,7 +266,7 @@ def evaluate(
 
 @app.command()
 def scan(
-    paths: Annotated[list[Path], typer.Argument(help="PDF files or folders to search for PDFs.")],
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files, or folders to search for documents.")] = None,
     db: DbOption = "svnlp.db",
     manifest: Annotated[
         Path | None,
@@ -243,6 +277,9 @@ def scan(
     model: ModelOption = None,
     retry_failed: Annotated[
         bool, typer.Option("--retry-failed", help="Try again documents that failed before.")
+    ] = False,
+    retag: Annotated[
+        bool, typer.Option("--retag", help="Re-tag stored passages with the active model; read no documents.")
     ] = False,
     max_pages: Annotated[int, typer.Option(help="Refuse documents longer than this.")] = 2000,
     include: Annotated[
@@ -267,7 +304,20 @@ def scan(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .scan import DEFAULT_INCLUDE, UsageError
+    from .scan import retag as retag_stored
     from .scan import scan as scan_paths
+
+    if retag:
+        _need_db(db)
+        try:
+            count = retag_stored(db, model)
+        except SvnlpError as error:
+            raise _fail(error, 2, debug) from None
+        err.print(f"re-tagged {count} document(s) in {db}")
+        return
+    if not paths:
+        err.print("error: give at least one file or folder to scan (or --retag)")
+        raise typer.Exit(2)
 
     progress = Progress(
         TextColumn("scanning"),
@@ -622,6 +672,209 @@ def validate_annotations(
         err.print(f"{len(problems)} problem(s); {len(annotations)} passage(s) fine")
         raise typer.Exit(1)
     err.print(f"{len(annotations)} passage(s), no problems")
+
+
+class Tool(StrEnum):
+    label_studio = "label-studio"
+    doccano = "doccano"
+    prodigy = "prodigy"
+
+
+@annotations_app.command("export")
+def export_annotations(
+    files: Annotated[list[Path], typer.Argument(help="Annotation or suggestion .jsonl files.")],
+    to: Annotated[Tool, typer.Option("--to", help="label-studio, doccano or prodigy.")],
+    out_file: Annotated[Path, typer.Option("--out", help="File to write.")],
+    debug: DebugOption = False,
+) -> None:
+    """Write annotations (or suggestions) for a labelling tool; Label Studio gets the model's predictions.
+
+    Example: svnlp annotations export to_label.jsonl --to label-studio --out tasks.json
+    """
+    from .annotations import annotation_files, check_annotations
+    from .classify import load_model
+    from .interchange import export_annotations as export_to
+
+    annotations, problems = check_annotations(annotation_files(files))
+    if problems:
+        raise _fail(AnnotationError(problems), 1, debug)
+    predictions, version = None, ""
+    if to is Tool.label_studio:
+        model = load_model()
+        version = model.model_id
+        scored = model.predict([a.text for a in annotations])
+        predictions = [(p.labels, max(p.scores.values())) for p in scored]
+    export_to(annotations, to.value, out_file, predictions=predictions, model_version=version)
+    err.print(f"wrote {len(annotations)} passage(s) to {out_file} for {to.value}")
+
+
+@annotations_app.command("import")
+def import_annotations(
+    source: Annotated[Path, typer.Argument(help="The tool's export file.")],
+    from_tool: Annotated[Tool, typer.Option("--from", help="label-studio, doccano or prodigy.")],
+    out_file: Annotated[
+        Path, typer.Option("--out", help="svnlp annotation file to write, e.g. annotations/new.jsonl.")
+    ],
+    annotator: Annotated[str, typer.Option(help="Who labelled them.")] = "",
+    debug: DebugOption = False,
+) -> None:
+    """Read a labelling tool's export into svnlp's annotation format.
+
+    Example: svnlp annotations import --from doccano export.jsonl --out annotations/doccano.jsonl
+    """
+    from .interchange import import_annotations as import_from
+    from .interchange import write_annotations
+
+    try:
+        annotations = import_from(source, from_tool.value, annotator=annotator)
+    except AnnotationError as error:
+        raise _fail(error, 1, debug) from None
+    write_annotations(annotations, out_file)
+    err.print(f"wrote {len(annotations)} passage(s) to {out_file}")
+
+
+@app.command()
+def suggest(
+    db: DbOption = "svnlp.db",
+    count: Annotated[int, typer.Option("-n", "--count", help="How many passages.")] = 100,
+    label: Annotated[str | None, typer.Option(help="Only uncertainty about this label.")] = None,
+    out_file: Annotated[Path, typer.Option("--out", help="Suggestions file to write.")] = Path("to_label.jsonl"),
+    annotations: Annotated[
+        list[Path] | None, typer.Option("--annotations", help="Annotations to leave out (default: annotations/).")
+    ] = None,
+    model: ModelOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Pick the scanned passages the model is least sure of, for a person to label.
+
+    Example: svnlp suggest -n 100 --label social_value --out to_label.jsonl
+    """
+    from .classify import load_model
+    from .labels import LABEL_IDS
+    from .suggest import suggest as pick
+    from .suggest import write_suggestions
+
+    _need_db(db)
+    if label is not None and label not in LABEL_IDS:
+        err.print(f"error: unknown label {label!r}; choose from {', '.join(LABEL_IDS)}")
+        raise typer.Exit(2)
+    folders = annotations if annotations is not None else [p for p in [Path("annotations")] if p.is_dir()]
+    try:
+        picked = pick(db, count=count, label=label, model=load_model(model), annotations=folders)
+    except SvnlpError as error:
+        raise _fail(error, 1, debug) from None
+    write_suggestions(picked, out_file)
+    err.print(f"wrote {len(picked)} suggestion(s) to {out_file}; label them with `svnlp annotate {out_file}`")
+
+
+@app.command()
+def annotate(
+    source: Annotated[Path, typer.Argument(help="Suggestions (or any JSONL with id and text) to label.")],
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Labelled annotations (default: SOURCE.labelled.jsonl).")
+    ] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Label passages in the terminal: 1-7 toggle labels, a accept, s skip, u undo, q quit.
+
+    Example: svnlp annotate to_label.jsonl --out annotations/my_labels.jsonl
+    """
+    from .annotate import annotate as label_loop
+
+    if not source.is_file():
+        err.print(f"error: {source}: no such file")
+        raise typer.Exit(2)
+    try:
+        label_loop(source, out=out_file, console=Console(highlight=False))
+    except AnnotationError as error:
+        raise _fail(error, 1, debug) from None
+
+
+@app.command()
+def correct(
+    passage_id: Annotated[int, typer.Argument(help="The passage's id, as `svnlp audit --format json` shows it.")],
+    add: Annotated[list[str] | None, typer.Option("--add", help="A label that applies (repeatable).")] = None,
+    remove: Annotated[
+        list[str] | None, typer.Option("--remove", help="A label that does not apply (repeatable).")
+    ] = None,
+    db: DbOption = "svnlp.db",
+    annotations_file: Annotated[
+        Path, typer.Option("--annotations", help="Where corrections join the training annotations.")
+    ] = Path("annotations/corrections.jsonl"),
+    debug: DebugOption = False,
+) -> None:
+    """Record a person's judgement on a tagged passage; the audit and report follow it at once.
+
+    Example: svnlp correct 1234 --remove marmot_c --add social_value
+    """
+    from .corrections import record_correction
+
+    _need_db(db)
+    try:
+        labels = record_correction(db, passage_id, add or [], remove or [], annotations_file)
+    except (SvnlpError, ValueError) as error:
+        raise _fail(SvnlpError(str(error)), 1, debug) from None
+    err.print(f"passage {passage_id} now: {', '.join(labels) or 'no label'} (saved to {annotations_file})")
+
+
+@models_app.command("list")
+def list_models(
+    folder: Annotated[Path | None, typer.Option("--folder", help="Models folder (default: ./models).")] = None,
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+) -> None:
+    """The models in the models folder: id, date, training passages, macro-F1, and which is active.
+
+    Example: svnlp models list
+    """
+    from .model_registry import list_models as models_in
+
+    found = models_in(folder)
+    if format is TableFormat.json:
+        rows = [
+            {
+                "model_id": m.model_id,
+                "path": str(m.path),
+                "created": m.created,
+                "passages": m.passages,
+                "cv_macro_f1": m.cv_macro_f1,
+                "dev_macro_f1": m.dev_macro_f1,
+                "active": m.active,
+            }
+            for m in found
+        ]
+        print(json.dumps(rows, indent=2))
+        return
+    table = Table("", "id", "folder", "created", "passages", "CV macro F1", "dev macro F1")
+    for m in found:
+        table.add_row(
+            "*" if m.active else "",
+            m.model_id,
+            str(m.path),
+            m.created,
+            str(m.passages),
+            f"{m.cv_macro_f1:.3f}" if m.cv_macro_f1 is not None else "",
+            f"{m.dev_macro_f1:.3f}" if m.dev_macro_f1 is not None else "",
+        )
+    out.print(table)
+
+
+@models_app.command("activate")
+def activate_model(
+    target: Annotated[str, typer.Argument(help="A model id or folder name from `svnlp models list`.")],
+    folder: Annotated[Path | None, typer.Option("--folder", help="Models folder (default: ./models).")] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Make a model the active one (used when no --model or $SVNLP_MODEL is given).
+
+    Example: svnlp models activate svnlp-1a2b3c4d5e6f
+    """
+    from .model_registry import activate
+
+    try:
+        chosen = activate(target, folder)
+    except SvnlpError as error:
+        raise _fail(error, 1, debug) from None
+    err.print(f"active model: {chosen.model_id} ({chosen.path}); `svnlp scan --retag` re-tags stored passages")
 
 
 def main() -> None:

@@ -356,3 +356,32 @@ def _failure_record(doc_id: str, path: Path, info: DocumentInfo | None, reason: 
         reason=reason,
         error=message,
     )
+
+
+def retag(
+    db: str | Path,
+    model: Classifier | Path | str | None = None,
+    *,
+    everything: bool = False,
+    on_document: Callable[[str], None] | None = None,
+) -> int:
+    """Re-tag stored passages with a model without reading the documents again.
+
+    Documents already tagged by this model are left alone unless `everything`. Each
+    document's predictions are replaced in one transaction. Returns the number re-tagged.
+    """
+    classifier = model if isinstance(model, Classifier) else load_model(model)
+    count = 0
+    with Store(db) as store:
+        for record in store.documents():
+            if record.status != "ok" or (record.model_id == classifier.model_id and not everything):
+                continue
+            rows = store.document_passages(record.doc_id)
+            scored = classifier.predict([row["text"] for row in rows])
+            store.retag_document(
+                record.doc_id, [(row["passage_id"], p) for row, p in zip(rows, scored)], classifier.model_id
+            )
+            count += 1
+            if on_document:
+                on_document(record.path)
+    return count

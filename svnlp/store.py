@@ -93,6 +93,15 @@ registry_rows = Table(
     Column("successor", String(64)),
 )
 
+corrections = Table(
+    "corrections",
+    metadata,
+    Column("passage_id", Integer, ForeignKey("passages.passage_id", ondelete="CASCADE"), primary_key=True),
+    Column("label", String(32), primary_key=True),
+    Column("present", Boolean, nullable=False, comment="true: a person added the label; false: removed it"),
+    Column("corrected_at", String(32), nullable=False),
+)
+
 store_info = Table(
     "store_info",
     metadata,
@@ -181,8 +190,28 @@ class Store:
         if len(found) != len(scored):
             raise ValueError("one prediction per passage is needed")
         with self.engine.begin() as connection:
+            # A person's corrections outlive a re-scan: they follow the passage's page and text.
+            kept_corrections = connection.execute(
+                select(
+                    passages.c.page,
+                    passages.c.text,
+                    corrections.c.label,
+                    corrections.c.present,
+                    corrections.c.corrected_at,
+                )
+                .join(passages, passages.c.passage_id == corrections.c.passage_id)
+                .where(passages.c.doc_id == record.doc_id)
+            ).all()
+            connection.execute(
+                delete(corrections).where(
+                    corrections.c.passage_id.in_(
+                        select(passages.c.passage_id).where(passages.c.doc_id == record.doc_id)
+                    )
+                )
+            )
             _delete_document(connection, record.doc_id)
             connection.execute(insert(documents).values(**asdict(record)))
+            new_ids: dict[tuple[int, str], int] = {}
             for seq, (passage, prediction) in enumerate(zip(found, scored)):
                 passage_id = connection.execute(
                     insert(passages).values(
@@ -196,6 +225,7 @@ class Store:
                         evidence=";".join(f"{e.rule}:{e.text}" for e in prediction.evidence) or None,
                     )
                 ).inserted_primary_key[0]
+                new_ids.setdefault((passage.page, passage.text), passage_id)
                 connection.execute(
                     insert(predictions),
                     [
@@ -208,6 +238,13 @@ class Store:
                         for label, score in prediction.scores.items()
                     ],
                 )
+            for page, text, label, present, when in kept_corrections:
+                if (page, text) in new_ids:
+                    connection.execute(
+                        insert(corrections).values(
+                            passage_id=new_ids[(page, text)], label=label, present=present, corrected_at=when
+                        )
+                    )
 
     def forget_document(self, target: str) -> int:
         """Forget by content hash, hash prefix (12+ characters) or path; the number of documents removed."""
@@ -230,7 +267,107 @@ class Store:
             return _delete_document(connection, doc_id)
 
     def tagged_passages(self, labels: Iterable[str] | None = None):
-        """Rows of (document fields, passage fields, label, score) for tagged passages of ok documents."""
+        """Rows of (document fields, passage fields, label, score) for tagged passages of ok documents.
+
+        A person's corrections win: a removed label drops its row, an added one appears with score 1.
+        """
+        rows = self._model_tags(labels)
+        with self.engine.connect() as connection:
+            fixes = {(r.passage_id, r.label): r.present for r in connection.execute(select(corrections))}
+            if not fixes:
+                return rows
+            kept = [row for row in rows if fixes.get((row["passage_id"], row["label"]), True)]
+            have = {(row["passage_id"], row["label"]) for row in kept}
+            added = [key for key, present in fixes.items() if present and key not in have]
+            wanted = set(labels) if labels is not None else None
+            for passage_id, label in added:
+                if wanted is not None and label not in wanted:
+                    continue
+                row = (
+                    connection.execute(
+                        select(
+                            documents.c.doc_id,
+                            documents.c.organisation,
+                            documents.c.title,
+                            documents.c.path,
+                            passages.c.passage_id,
+                            passages.c.page,
+                            passages.c.kind,
+                            passages.c.text,
+                            passages.c.evidence,
+                        )
+                        .join(passages, passages.c.doc_id == documents.c.doc_id)
+                        .where(passages.c.passage_id == passage_id, documents.c.status == "ok")
+                    )
+                    .mappings()
+                    .first()
+                )
+                if row:
+                    kept.append({**row, "label": label, "score": 1.0})
+            return kept
+
+    def correct(self, passage_id: int, label: str, present: bool, when: str) -> None:
+        """Record a person's judgement that `label` does (or does not) apply to a passage."""
+        with self.engine.begin() as connection:
+            if (
+                connection.execute(select(passages.c.passage_id).where(passages.c.passage_id == passage_id)).first()
+                is None
+            ):
+                raise StoreError(f"no passage {passage_id} in the database; see the ids in `svnlp audit --format json`")
+            connection.execute(
+                delete(corrections).where(corrections.c.passage_id == passage_id, corrections.c.label == label)
+            )
+            connection.execute(
+                insert(corrections).values(passage_id=passage_id, label=label, present=present, corrected_at=when)
+            )
+
+    def passage(self, passage_id: int) -> dict | None:
+        """A passage with its document's fields and its effective labels (model tags with corrections)."""
+        with self.engine.connect() as connection:
+            row = (
+                connection.execute(
+                    select(passages, documents.c.title, documents.c.path, documents.c.organisation)
+                    .join(documents, documents.c.doc_id == passages.c.doc_id)
+                    .where(passages.c.passage_id == passage_id)
+                )
+                .mappings()
+                .first()
+            )
+            if row is None:
+                return None
+            tagged = {
+                r.label
+                for r in connection.execute(
+                    select(predictions.c.label).where(
+                        predictions.c.passage_id == passage_id, predictions.c.tagged.is_(True)
+                    )
+                )
+            }
+            for r in connection.execute(select(corrections).where(corrections.c.passage_id == passage_id)):
+                (tagged.add if r.present else tagged.discard)(r.label)
+        return {**row, "labels": tagged}
+
+    def document_passages(self, doc_id: str) -> list[dict]:
+        """A document's passages in order."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(passages).where(passages.c.doc_id == doc_id).order_by(passages.c.seq))
+            return [dict(row) for row in rows.mappings()]
+
+    def retag_document(self, doc_id: str, scored: Sequence[tuple[int, Prediction]], model_id: str) -> None:
+        """Replace a document's predictions (passage id, prediction) and its model id, in one transaction."""
+        with self.engine.begin() as connection:
+            ids = select(passages.c.passage_id).where(passages.c.doc_id == doc_id)
+            connection.execute(delete(predictions).where(predictions.c.passage_id.in_(ids)))
+            rows = [
+                {"passage_id": passage_id, "label": label, "score": score, "tagged": label in prediction.labels}
+                for passage_id, prediction in scored
+                for label, score in prediction.scores.items()
+            ]
+            if rows:
+                connection.execute(insert(predictions), rows)
+            connection.execute(documents.update().where(documents.c.doc_id == doc_id).values(model_id=model_id))
+
+    def _model_tags(self, labels: Iterable[str] | None = None):
         query = (
             select(
                 documents.c.doc_id,
@@ -280,6 +417,7 @@ class Store:
 
 def _delete_document(connection, doc_id: str) -> bool:
     passage_ids = select(passages.c.passage_id).where(passages.c.doc_id == doc_id)
+    connection.execute(delete(corrections).where(corrections.c.passage_id.in_(passage_ids)))
     connection.execute(delete(predictions).where(predictions.c.passage_id.in_(passage_ids)))
     connection.execute(delete(passages).where(passages.c.doc_id == doc_id))
     return connection.execute(delete(documents).where(documents.c.doc_id == doc_id)).rowcount > 0

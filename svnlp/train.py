@@ -285,3 +285,63 @@ def evaluate(classifier: Classifier, annotations: list[Annotation], *, errors: i
         result["false_positives"] = sorted(false_positives, key=lambda e: -e["score"])[:errors]
         result["false_negatives"] = sorted(false_negatives, key=lambda e: e["score"])[:errors]
     return result
+
+
+def compare(
+    candidate_paths: Sequence[Path | str],
+    active: Classifier,
+    *,
+    seed: int = SEED,
+    held_out_share: float = 0.2,
+    candidate_thresholds: dict[str, float] | None = None,
+) -> dict:
+    """Per-label F1 of the candidate recipe and the active model's, on documents neither trained on.
+
+    The candidate's annotations are split by document; both recipes are fitted on the
+    training side (the active model on its own training files, less the held-out
+    documents and texts) and scored on the held-out side.
+    """
+    from sklearn.model_selection import GroupShuffleSplit
+
+    candidate = load_annotations(annotation_files(candidate_paths))
+    groups = [a.doc for a in candidate]
+    split = GroupShuffleSplit(n_splits=1, test_size=held_out_share, random_state=seed)
+    train_index, test_index = next(split.split(candidate, groups=groups))
+    held_out = [candidate[i] for i in test_index]
+    held_docs = {a.doc for a in held_out}
+    held_texts = {" ".join(a.text.lower().split()) for a in held_out}
+
+    def usable(items: list[Annotation]) -> list[Annotation]:
+        return [a for a in items if a.doc not in held_docs and " ".join(a.text.lower().split()) not in held_texts]
+
+    new_model = Classifier.fit([a.text for a in usable(candidate)], [a.labels for a in usable(candidate)], seed=seed)
+    new_model.thresholds = dict(candidate_thresholds or active.thresholds)
+    active_files = [Path(f) for f in active.meta.get("training_files", [])]
+    if active_files and all(f.is_file() for f in active_files):
+        old = usable(load_annotations(active_files))
+        old_model = Classifier.fit([a.text for a in old], [a.labels for a in old], seed=seed)
+        old_model.thresholds = dict(active.thresholds)
+        note = "both recipes refitted without the held-out documents"
+    else:
+        old_model = active
+        note = "the active model as saved (its training files are not here, so it may have seen these passages)"
+    new_result, old_result = evaluate(new_model, held_out), evaluate(old_model, held_out)
+    return {
+        "held_out_passages": len(held_out),
+        "held_out_documents": len(held_docs),
+        "note": note,
+        "labels": {
+            label: {
+                "active_f1": old_result["labels"][label]["f1"],
+                "candidate_f1": new_result["labels"][label]["f1"],
+                "delta": round(new_result["labels"][label]["f1"] - old_result["labels"][label]["f1"], 4),
+                "support": new_result["labels"][label]["support"],
+            }
+            for label in LABEL_IDS
+        },
+        "macro": {
+            "active_f1": old_result["macro"]["f1"],
+            "candidate_f1": new_result["macro"]["f1"],
+            "delta": round(new_result["macro"]["f1"] - old_result["macro"]["f1"], 4),
+        },
+    }

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -79,7 +78,8 @@ def test_an_icb_shows_its_predecessors_and_under_selects_them(corpus_db):
 
 
 def test_exemplary_policy_is_embedded_and_a_silent_ccg_is_not(corpus_db):
-    levels = {(org.organisation, l.label): l.level for org in audit(corpus_db).organisations for l in org.levels}
+    result = audit(corpus_db)
+    levels = {(org.organisation, level.label): level.level for org in result.organisations for level in org.levels}
     assert levels[("NHS Northmoor and Wendle ICB", "social_value")] == 3
     assert levels[("NHS Tollerton CCG", "social_value")] <= 1
 
@@ -101,13 +101,26 @@ def test_check_reports_agreement_and_disagreements(corpus_db, tmp_path):
 
 def test_cli_audit_check_exit_code_follows_min_agreement(corpus_db):
     runner = CliRunner()
-    passing = runner.invoke(app, ["audit", "--db", str(corpus_db), "--check", str(ROOT / "corpus" / "gold.csv"),
-                                  "--min-agreement", "0.0", "--format", "csv"])
+    passing = runner.invoke(
+        app,
+        [
+            "audit",
+            "--db",
+            str(corpus_db),
+            "--check",
+            str(ROOT / "corpus" / "gold.csv"),
+            "--min-agreement",
+            "0.0",
+            "--format",
+            "csv",
+        ],
+    )
     assert passing.exit_code == 0, passing.output
     assert "agreement with" in passing.stderr and "within one" in passing.stderr
     assert passing.stdout.splitlines()[0].startswith("organisation,label,level,level_name")
-    failing = runner.invoke(app, ["audit", "--db", str(corpus_db), "--check", str(ROOT / "corpus" / "gold.csv"),
-                                  "--min-agreement", "1.01"])
+    failing = runner.invoke(
+        app, ["audit", "--db", str(corpus_db), "--check", str(ROOT / "corpus" / "gold.csv"), "--min-agreement", "1.01"]
+    )
     assert failing.exit_code == 1
 
 

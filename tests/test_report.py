@@ -8,7 +8,6 @@ import json
 import shutil
 import subprocess
 import tempfile
-from pathlib import Path
 
 import pytest
 
@@ -60,7 +59,7 @@ def test_formats_carry_the_same_levels(result, tmp_path):
     as_json = json.loads(render(result, "json"))
     rows = list(csv.DictReader(io.StringIO(render(result, "csv"))))
     markdown = render(result, "md")
-    json_levels = {(o["organisation"], l["label"]): l["level"] for o in as_json["organisations"] for l in o["levels"]}
+    json_levels = {(o["organisation"], x["label"]): x["level"] for o in as_json["organisations"] for x in o["levels"]}
     csv_levels = {(r["organisation"], r["label"]): int(r["level"]) for r in rows if r["label"] != "overall"}
     assert json_levels == csv_levels
     assert "| NHS Eastvale CCG |" in markdown
@@ -82,9 +81,21 @@ def test_report_renders_in_headless_chromium(result, tmp_path):
     page = write_report(result, tmp_path / "report.html")
     with tempfile.TemporaryDirectory() as profile:
         dom = subprocess.run(
-            [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--no-first-run", f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
-            capture_output=True, text=True, timeout=120, check=True,
+            [
+                browser,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--no-first-run",
+                f"--user-data-dir={profile}",
+                "--dump-dom",
+                page.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
         ).stdout
     assert 'id="heatmap"' in dom
     for org in result.organisations:
