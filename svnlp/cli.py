@@ -291,13 +291,17 @@ def scan(
     ] = None,
     timeout: Annotated[float, typer.Option(help="Seconds allowed per document in a worker.")] = 300.0,
     memory_limit: Annotated[int, typer.Option(help="Megabytes of memory allowed per worker.")] = 4096,
-    backend: Annotated[
-        str | None, typer.Option(help="PDF backend: pdfplumber (default) or pypdfium2 (faster).")
+    backend: Annotated[str | None, typer.Option(help="PDF backend: pypdfium2 (default) or pdfplumber.")] = None,
+    executor: Annotated[
+        str, typer.Option(help="local (worker processes here) or dask (a dask.distributed cluster).")
+    ] = "local",
+    scheduler: Annotated[
+        str | None, typer.Option(help="With --executor dask: tcp://host:8786 (default: a LocalCluster).")
     ] = None,
     quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> None:
-    """Extract, split, classify and store every PDF under PATHS.
+    """Extract, split, classify and store every document under PATHS.
 
     Example: svnlp scan corpus/ --db svnlp.db
     """
@@ -358,6 +362,8 @@ def scan(
                 timeout=timeout,
                 memory_limit_mb=memory_limit,
                 backend=backend,
+                executor=executor,
+                scheduler=scheduler,
                 on_start=on_start,
                 on_outcome=on_outcome,
                 debug=debug,

@@ -7,6 +7,7 @@ the batch goes on. Re-scanning an unchanged file with the same model skips it.
 from __future__ import annotations
 
 import hashlib
+import logging
 import resource
 import time
 from collections.abc import Callable, Iterable
@@ -198,6 +199,8 @@ def scan(
     timeout: float | None = DEFAULT_TIMEOUT,
     memory_limit_mb: int | None = DEFAULT_MEMORY_LIMIT_MB,
     backend: str | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
 ) -> ScanReport:
     """Scan the documents under `paths` into the database `db`; return each file's outcome.
 
@@ -205,6 +208,9 @@ def scan(
     each document under a `timeout` (seconds) and a memory limit, so one that hangs,
     exhausts memory or crashes its worker is recorded as failed and the batch goes on.
     Only this process writes to the database, one transaction per document.
+    `executor="dask"` sends documents to a dask.distributed cluster at `scheduler` (or a
+    LocalCluster of `workers` workers), with the same time and memory limits; with a
+    PostgreSQL database the workers write to it themselves.
     """
     paths = list(paths)
     files = find_documents(paths, include)
@@ -238,7 +244,9 @@ def scan(
                 finish(outcome_or_job)
             else:
                 jobs.append(outcome_or_job)
-        if workers <= 0:
+        if executor == "dask":
+            _run_on_dask(jobs, store, model, workers, timeout, memory_limit_mb, max_pages, backend, scheduler, finish)
+        elif workers <= 0:
             for job in jobs:
                 try:
                     result = process_document(job.path, job.doc_id, job.info, classifier, max_pages, backend)
@@ -253,10 +261,28 @@ def scan(
     return report
 
 
-def _run_in_workers(jobs, store, model, workers, timeout, memory_limit_mb, max_pages, backend, finish) -> None:
+def _isolated_result(future, path: Path, timeout: float | None, memory_limit_mb: int | None) -> Processed:
+    """The result of a document run in a pebble worker, with its failures named as DocumentErrors."""
     from concurrent.futures import TimeoutError as FutureTimeout
 
-    from pebble import ProcessExpired, ProcessPool
+    from pebble import ProcessExpired
+
+    try:
+        return future.result()
+    except FutureTimeout:
+        error = DocumentError(path, f"timed out after {timeout:.0f} s; raise --timeout or check the file")
+        error.reason = "timeout"
+    except ProcessExpired as expired:
+        error = DocumentError(path, f"its worker crashed (exit code {expired.exitcode}); the file may be malformed")
+        error.reason = "crashed"
+    except MemoryError:
+        error = DocumentError(path, f"needed more than {memory_limit_mb} MB of memory; raise --memory-limit to scan it")
+        error.reason = "memory"
+    raise error
+
+
+def _run_in_workers(jobs, store, model, workers, timeout, memory_limit_mb, max_pages, backend, finish) -> None:
+    from pebble import ProcessPool
 
     with ProcessPool(max_workers=workers, initializer=_start_worker, initargs=(model, memory_limit_mb)) as pool:
         futures = {
@@ -269,29 +295,119 @@ def _run_in_workers(jobs, store, model, workers, timeout, memory_limit_mb, max_p
             for future in done:
                 job = futures[future]
                 try:
-                    result = future.result()
-                except FutureTimeout:
-                    error = DocumentError(
-                        job.path, f"timed out after {timeout:.0f} s; raise --timeout or check the file"
-                    )
-                    error.reason = "timeout"
-                    finish(_record_failure(store, job, error))
-                except ProcessExpired as expired:
-                    error = DocumentError(
-                        job.path, f"its worker crashed (exit code {expired.exitcode}); the file may be malformed"
-                    )
-                    error.reason = "crashed"
-                    finish(_record_failure(store, job, error))
-                except MemoryError:
-                    error = DocumentError(
-                        job.path, f"needed more than {memory_limit_mb} MB of memory; raise --memory-limit to scan it"
-                    )
-                    error.reason = "memory"
-                    finish(_record_failure(store, job, error))
+                    result = _isolated_result(future, job.path, timeout, memory_limit_mb)
                 except Exception as error:  # noqa: BLE001  (recorded, and the batch goes on)
                     finish(_record_failure(store, job, error))
                 else:
                     finish(_record_success(store, result))
+
+
+# On a Dask worker: one isolating process pool (holding the model) and one store connection, kept between tasks.
+_DASK_WORKER: dict[str, object] = {}
+
+
+def _dask_task(job: _Job, settings: dict) -> tuple[str, object]:
+    """Scan one document on a Dask worker; with a server database, store it there too."""
+    import multiprocessing
+    import threading
+
+    from pebble import ProcessPool
+
+    if multiprocessing.current_process().daemon:
+        # A worker started as a daemon may not start the isolating process (start workers with
+        # DASK_DISTRIBUTED__WORKER__DAEMON=False): the document runs here, without a time limit.
+        if "model" not in _DASK_WORKER:
+            model = settings["model"]
+            _DASK_WORKER["model"] = model if isinstance(model, Classifier) else load_model(model)
+        try:
+            result = process_document(
+                job.path, job.doc_id, job.info, _DASK_WORKER["model"], settings["max_pages"], settings["backend"]
+            )
+        except Exception as error:  # noqa: BLE001
+            if settings["db_url"] is None:
+                return "failed", error
+            return "outcome", _record_failure(_worker_store(settings["db_url"]), job, error)
+        if settings["db_url"] is None:
+            return "processed", result
+        return "outcome", _record_success(_worker_store(settings["db_url"]), result)
+
+    with _DASK_WORKER.setdefault("lock", threading.Lock()):
+        if "pool" not in _DASK_WORKER:
+            _DASK_WORKER["pool"] = ProcessPool(
+                max_workers=1, initializer=_start_worker, initargs=(settings["model"], settings["memory_limit_mb"])
+            )
+    future = _DASK_WORKER["pool"].schedule(
+        _work,
+        args=(job.path, job.doc_id, job.info, settings["max_pages"], settings["backend"]),
+        timeout=settings["timeout"],
+    )
+    try:
+        result = _isolated_result(future, job.path, settings["timeout"], settings["memory_limit_mb"])
+    except Exception as error:  # noqa: BLE001  (sent back, recorded by whoever writes)
+        if settings["db_url"] is None:
+            return "failed", error
+        store = _worker_store(settings["db_url"])
+        return "outcome", _record_failure(store, job, error)
+    if settings["db_url"] is None:
+        return "processed", result
+    return "outcome", _record_success(_worker_store(settings["db_url"]), result)
+
+
+def _worker_store(url: str) -> Store:
+    if "store" not in _DASK_WORKER:
+        _DASK_WORKER["store"] = Store(url)
+    return _DASK_WORKER["store"]
+
+
+def _run_on_dask(jobs, store, model, workers, timeout, memory_limit_mb, max_pages, backend, scheduler, finish) -> None:
+    """Send documents to a dask.distributed cluster (a LocalCluster when no scheduler is given)."""
+    from distributed import Client, LocalCluster, as_completed
+
+    server_db = store.engine.dialect.name != "sqlite"
+    settings = {
+        "model": str(model) if not isinstance(model, Classifier) else model,
+        "memory_limit_mb": memory_limit_mb,
+        "max_pages": max_pages,
+        "backend": backend,
+        "timeout": timeout,
+        # Workers write to a server database themselves; SQLite stays with this process.
+        "db_url": store.url if server_db else None,
+    }
+    import dask
+
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        # Non-daemonic workers may start the process that isolates each document.
+        with dask.config.set({"distributed.worker.daemon": False}):
+            cluster = LocalCluster(
+                n_workers=max(workers, 1),
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.WARNING,
+            )
+        client = Client(cluster)
+    try:
+        futures = {client.submit(_dask_task, job, settings, pure=False): job for job in jobs}
+        for future in as_completed(futures):
+            job = futures[future]
+            try:
+                kind, value = future.result()
+            except Exception as error:  # noqa: BLE001  (a worker lost, say: recorded, and the batch goes on)
+                finish(_record_failure(store, job, error))
+                continue
+            if kind == "processed":
+                finish(_record_success(store, value))
+            elif kind == "failed":
+                finish(_record_failure(store, job, value))
+            else:
+                finish(value)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 def _prepare(

@@ -28,6 +28,7 @@ from sqlalchemy import (
     insert,
     select,
 )
+from sqlalchemy import text as sql
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -134,9 +135,13 @@ class DocumentRecord:
 
 
 def database_url(db: str | Path) -> str:
-    """Turn a file path into a SQLite URL; leave SQLAlchemy URLs as they are."""
+    """Turn a file path into a SQLite URL; send plain postgresql:// URLs to psycopg (3)."""
     text = str(db)
-    return text if "://" in text else f"sqlite:///{Path(text).expanduser()}"
+    if "://" not in text:
+        return f"sqlite:///{Path(text).expanduser()}"
+    if text.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + text.split("://", 1)[1]
+    return text
 
 
 class Store:
@@ -145,11 +150,13 @@ class Store:
     def __init__(self, db: str | Path):
         self.url = database_url(db)
         try:
-            self.engine: Engine = create_engine(self.url, future=True)
+            self.engine: Engine = create_engine(self.url, future=True, pool_pre_ping=True)
             if self.engine.dialect.name == "sqlite":
                 event.listen(self.engine, "connect", _sqlite_pragmas)
-            metadata.create_all(self.engine)
             with self.engine.begin() as connection:
+                # Scanners started together must not race to create the schema.
+                self._lock(connection, "svnlp-schema")
+                metadata.create_all(connection)
                 found = connection.execute(
                     select(store_info.c.value).where(store_info.c.key == "schema_version")
                 ).scalar()
@@ -159,6 +166,11 @@ class Store:
                     raise StoreError(f"{db}: schema version {found}, this svnlp expects {SCHEMA_VERSION}")
         except SQLAlchemyError as error:
             raise StoreError(f"{db}: cannot open the database ({error.__class__.__name__}: {error})") from error
+
+    def _lock(self, connection, key: str) -> None:
+        """On a server database, hold a lock on `key` until the transaction ends (SQLite locks the file)."""
+        if self.engine.dialect.name == "postgresql":
+            connection.execute(sql("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
 
     def close(self) -> None:
         self.engine.dispose()
@@ -190,6 +202,8 @@ class Store:
         if len(found) != len(scored):
             raise ValueError("one prediction per passage is needed")
         with self.engine.begin() as connection:
+            # Two scanners storing the same file take turns, so it is stored once, whole.
+            self._lock(connection, record.doc_id)
             # A person's corrections outlive a re-scan: they follow the passage's page and text.
             kept_corrections = connection.execute(
                 select(

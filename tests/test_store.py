@@ -56,7 +56,8 @@ def test_forget_removes_passages_and_predictions(tmp_path):
 
 def test_paths_become_sqlite_urls_and_urls_stay():
     assert database_url("a/b.db") == "sqlite:///a/b.db"
-    assert database_url("postgresql://u@h/svnlp") == "postgresql://u@h/svnlp"
+    assert database_url("postgresql://u@h/svnlp") == "postgresql+psycopg://u@h/svnlp"
+    assert database_url("mysql+pymysql://u@h/svnlp") == "mysql+pymysql://u@h/svnlp"
 
 
 def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path):
