@@ -226,32 +226,38 @@ class Store:
             _delete_document(connection, record.doc_id)
             connection.execute(insert(documents).values(**asdict(record)))
             new_ids: dict[tuple[int, str], int] = {}
-            for seq, (passage, prediction) in enumerate(zip(found, scored)):
-                passage_id = connection.execute(
-                    insert(passages).values(
-                        doc_id=record.doc_id,
-                        seq=seq,
-                        page=passage.page,
-                        start=passage.start,
-                        end=passage.end,
-                        kind=passage.kind,
-                        text=passage.text,
-                        evidence=";".join(f"{e.rule}:{e.text}" for e in prediction.evidence) or None,
+            if found:
+                # One round trip for all the passages, their new ids back in order (INSERT ... RETURNING).
+                passage_ids = (
+                    connection.execute(
+                        insert(passages).returning(passages.c.passage_id, sort_by_parameter_order=True),
+                        [
+                            {
+                                "doc_id": record.doc_id,
+                                "seq": seq,
+                                "page": passage.page,
+                                "start": passage.start,
+                                "end": passage.end,
+                                "kind": passage.kind,
+                                "text": passage.text,
+                                "evidence": ";".join(f"{e.rule}:{e.text}" for e in prediction.evidence) or None,
+                            }
+                            for seq, (passage, prediction) in enumerate(zip(found, scored))
+                        ],
                     )
-                ).inserted_primary_key[0]
-                new_ids.setdefault((passage.page, passage.text), passage_id)
+                    .scalars()
+                    .all()
+                )
                 connection.execute(
                     insert(predictions),
                     [
-                        {
-                            "passage_id": passage_id,
-                            "label": label,
-                            "score": score,
-                            "tagged": label in prediction.labels,
-                        }
+                        {"passage_id": passage_id, "label": label, "score": score, "tagged": label in prediction.labels}
+                        for passage_id, prediction in zip(passage_ids, scored)
                         for label, score in prediction.scores.items()
                     ],
                 )
+                for passage_id, passage in zip(passage_ids, found):
+                    new_ids.setdefault((passage.page, passage.text), passage_id)
             for page, text, label, present, when in kept_corrections:
                 if (page, text) in new_ids:
                     connection.execute(
