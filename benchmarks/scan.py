@@ -73,12 +73,61 @@ def naive_baseline(files: list[Path], model) -> tuple[int, int, float]:
     return pages, sentences, time.perf_counter() - started
 
 
+_MEASURE = """
+import resource, sys
+from svnlp.scan import scan
+scan(sys.argv[1:-1], db=sys.argv[-1], workers=1)
+peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(peak // 1024)
+"""
+
+
+def peak_for(files: list[Path]) -> int:
+    """Peak resident memory (MB) of a fresh `scan` of these files with one worker."""
+    import subprocess
+
+    with tempfile.TemporaryDirectory() as tmp:
+        result = subprocess.run(
+            [sys.executable, "-c", _MEASURE, *map(str, files), str(Path(tmp) / "m.db")],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
+    return int(result.stdout.strip().splitlines()[-1])
+
+
+def long_pdf(path: Path, pages: int = 1000) -> Path:
+    """A 1,000-page PDF of ordinary prose, to show memory does not grow with pages."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=A4)
+    line = "We will work with partners to reduce smoking, improve housing and support good work for all. "
+    for _ in range(pages):
+        pdf.setFont("Helvetica", 10)
+        for row in range(55):
+            pdf.drawString(50, 800 - row * 13, line[:90])
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def memory_report(files: list[Path]) -> None:
+    for count in (10, 200):
+        if len(files) >= count:
+            print(f"  peak memory scanning {count} documents: {peak_for(files[:count])} MB")
+    with tempfile.TemporaryDirectory() as tmp:
+        print(f"  peak memory scanning one 1,000-page PDF: {peak_for([long_pdf(Path(tmp) / 'long.pdf')])} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("folders", nargs="*", type=Path)
     parser.add_argument("--backend", default=None)
     parser.add_argument("--workers", nargs="+", type=int, default=[1, 2])
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--memory", action="store_true", help="also: peak memory for 10 and 200 documents, 1,000 pages")
     args = parser.parse_args()
     folders = args.folders or [ROOT / "corpus"] + [p for p in [ROOT.parent / "shared" / "realdocs"] if p.is_dir()]
     model = load_model()
@@ -104,6 +153,8 @@ def main() -> None:
         totals = stage_breakdown(files, model, args.backend)
         whole = sum(totals.values())
         print("  stages (one process): " + ", ".join(f"{k} {v:.1f} s ({v / whole:.0%})" for k, v in totals.items()))
+        if args.memory:
+            memory_report(files)
         if not args.no_baseline:
             pages, sentences, seconds = naive_baseline(files, model)
             print(

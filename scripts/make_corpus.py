@@ -101,9 +101,9 @@ def cover_lines(doc: SourceDocument) -> list[str]:
     return lines
 
 
-def truth_text(doc: SourceDocument) -> str:
+def truth_text(doc: SourceDocument, contents: list[str] | None = None) -> str:
     """The body in reading order, one block a line, as extraction should return it."""
-    lines = cover_lines(doc)
+    lines = cover_lines(doc) + (contents or [])
     for element in doc.elements:
         if element.kind in ("heading1", "heading2", "paragraph", "numbered", "footnote"):
             lines.append(element.text)
@@ -136,17 +136,37 @@ def photograph_png(seed: int, width: int = 480, height: int = 640) -> bytes:
 # --------------------------------------------------------------------------- reportlab
 
 
-def build_reportlab(doc: SourceDocument, out: Path) -> None:
+def build_reportlab(doc: SourceDocument, out: Path) -> list[str]:
     """Typeset with reportlab; a "Page N of M" footer needs one pass to count the pages first."""
-    total = None
-    if doc.meta.get("footer") == "page-of":
+    total, contents = None, None
+    if doc.meta.get("footer") == "page-of" or has_contents(doc):
+        # A first pass learns the page count and where each chapter starts.
         pages_seen: list[int] = []
-        _typeset_reportlab(doc, io.BytesIO(), None, pages_seen)
-        total = max(pages_seen)
-    _typeset_reportlab(doc, str(out), total, [])
+        chapter_pages: list[tuple[str, int]] = []
+        _typeset_reportlab(doc, io.BytesIO(), None, pages_seen, chapter_pages)
+        total = max(pages_seen) if doc.meta.get("footer") == "page-of" else None
+        contents = chapter_pages if has_contents(doc) else None
+    _typeset_reportlab(doc, str(out), total, [], [], contents)
+    return contents_lines(doc, contents) if contents else []
 
 
-def _typeset_reportlab(doc: SourceDocument, out, total_pages: int | None, pages_seen: list[int]) -> None:
+def has_contents(doc: SourceDocument) -> bool:
+    """Longer reportlab documents get a contents page after the cover."""
+    return doc.name not in FPDF_DOCUMENTS and sum(e.kind == "heading1" for e in doc.elements) >= 6
+
+
+def contents_lines(doc: SourceDocument, chapter_pages: list[tuple[str, int]]) -> list[str]:
+    return ["Contents"] + [f"{title} | {page}" for title, page in chapter_pages]
+
+
+def _typeset_reportlab(
+    doc: SourceDocument,
+    out,
+    total_pages: int | None,
+    pages_seen: list[int],
+    chapter_pages: list[tuple[str, int]],
+    contents: list[tuple[str, int]] | None = None,
+) -> None:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
@@ -183,6 +203,7 @@ def _typeset_reportlab(doc: SourceDocument, out, total_pages: int | None, pages_
     class ChapterHeading(Paragraph):
         def draw(self):
             chapters["started"].append(self.getPlainText())
+            chapter_pages.append((self.getPlainText(), self.canv.getPageNumber()))
             super().draw()
 
     def running(canvas, template):
@@ -260,6 +281,13 @@ def _typeset_reportlab(doc: SourceDocument, out, total_pages: int | None, pages_
     org, doc_title, *rest = cover_lines(doc)
     story = [Spacer(1, 60 * mm), Paragraph(org, cover_org), Paragraph(doc_title, title)]
     story += [Paragraph(line, cover_small) for line in rest]
+    if has_contents(doc):
+        # The first pass lays out a contents page of the same length, so page numbers hold.
+        entries = contents or [(e.text, 0) for e in doc.elements if e.kind == "heading1"]
+        rows = [[Paragraph(_escape(title), body), Paragraph(str(page), body)] for title, page in entries]
+        listing = Table(rows, colWidths=[body_width - 50, 50], hAlign="LEFT")
+        listing.setStyle(TableStyle([("ALIGN", (1, 0), (1, -1), "RIGHT"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        story += [PageBreak(), Paragraph("Contents", h1), listing]
     story += [NextPageTemplate("body"), PageBreak()]
     for element in doc.elements:
         text = _escape(element.text)
@@ -312,7 +340,7 @@ def _escape(text: str) -> str:
 # --------------------------------------------------------------------------- fpdf2
 
 
-def build_fpdf(doc: SourceDocument, out: Path) -> None:
+def build_fpdf(doc: SourceDocument, out: Path) -> list[str]:
     import datetime
 
     import reportlab
@@ -405,6 +433,7 @@ def build_fpdf(doc: SourceDocument, out: Path) -> None:
             pdf.image(io.BytesIO(photograph_png(len(doc.name))), x=22, y=30, w=160)
             pdf.add_page()
     pdf.output(str(out))
+    return []
 
 
 # --------------------------------------------------------------------------- main
@@ -416,8 +445,8 @@ def main() -> None:
     for path in sorted(SOURCE.glob("*.md")):
         doc = parse_source(path)
         out = CORPUS / f"{doc.name}.pdf"
-        (build_fpdf if doc.name in FPDF_DOCUMENTS else build_reportlab)(doc, out)
-        (CORPUS / "truth" / f"{doc.name}.txt").write_text(truth_text(doc), encoding="utf-8")
+        contents = (build_fpdf if doc.name in FPDF_DOCUMENTS else build_reportlab)(doc, out)
+        (CORPUS / "truth" / f"{doc.name}.txt").write_text(truth_text(doc, contents), encoding="utf-8")
         rows.append(
             {
                 "path": out.name,

@@ -49,6 +49,21 @@ class TableFormat(StrEnum):
 DbOption = Annotated[str, typer.Option("--db", help="SQLite file or SQLAlchemy URL.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or notes; errors only.")]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show tracebacks.")]
+YearOption = Annotated[
+    int | None, typer.Option("--year", help="Audit this year's documents (default: each organisation's latest).")
+]
+AllYearsOption = Annotated[bool, typer.Option("--all-years", help="Audit every year's documents together.")]
+OrgOption = Annotated[str | None, typer.Option("--org", help="Only this organisation (any spelling).")]
+DocTypeOption = Annotated[str | None, typer.Option("--doc-type", help="Only documents of this type, e.g. strategy.")]
+UnderOption = Annotated[
+    str | None,
+    typer.Option("--under", help="An organisation and every predecessor it replaced, e.g. an ICB and its CCGs."),
+]
+RegistryOption = Annotated[
+    list[Path] | None, typer.Option("--registry", help="Extra registry CSV: code,name,aliases,successor (repeatable).")
+]
+
+
 ModelOption = Annotated[
     Path | None, typer.Option("--model", help="Model directory (default: $SVNLP_MODEL, else the bundled model).")
 ]
@@ -409,6 +424,11 @@ def forget(
 def summary(
     db: DbOption = "svnlp.db",
     format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    org: OrgOption = None,
+    year: Annotated[int | None, typer.Option("--year", help="Only this year's documents.")] = None,
+    doc_type: DocTypeOption = None,
+    under: UnderOption = None,
+    registry: RegistryOption = None,
     debug: DebugOption = False,
 ) -> None:
     """Per organisation and label: documents, passages tagged, share, rate, best quote.
@@ -419,7 +439,7 @@ def summary(
 
     _need_db(db)
     try:
-        result = summarise(db)
+        result = summarise(db, organisation=org, year=year, doc_type=doc_type, under=under, registry_files=registry)
     except SvnlpError as error:
         raise _fail(error, 1, debug) from None
     if format is TableFormat.json:
@@ -514,21 +534,6 @@ def _need_db(db: str) -> None:
     if "://" not in db and not Path(db).is_file():
         err.print(f"error: {db}: no such database; run `svnlp scan PATH --db {db}` first")
         raise typer.Exit(2)
-
-
-YearOption = Annotated[
-    int | None, typer.Option("--year", help="Audit this year's documents (default: each organisation's latest).")
-]
-AllYearsOption = Annotated[bool, typer.Option("--all-years", help="Audit every year's documents together.")]
-OrgOption = Annotated[str | None, typer.Option("--org", help="Only this organisation (any spelling).")]
-DocTypeOption = Annotated[str | None, typer.Option("--doc-type", help="Only documents of this type, e.g. strategy.")]
-UnderOption = Annotated[
-    str | None,
-    typer.Option("--under", help="An organisation and every predecessor it replaced, e.g. an ICB and its CCGs."),
-]
-RegistryOption = Annotated[
-    list[Path] | None, typer.Option("--registry", help="Extra registry CSV: code,name,aliases,successor (repeatable).")
-]
 
 
 @app.command()

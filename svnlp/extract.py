@@ -520,6 +520,8 @@ def _layout_page(raw: RawPage) -> PageLayout:
             lines.append(Line(right, column=2, region=region))
     for line in lines:
         line.finish(2.0 * statistics.median(w.size for w in line.words), raw.vertical_rules)
+        # The words are summed up in the line now; dropping them keeps a 1,000-page document small.
+        line.words = []
     # Reading order: bands top to bottom; within a band the left column, then the right.
     lines.sort(key=lambda line: (line.region, line.column, line.top))
     layout.lines = lines

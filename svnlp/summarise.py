@@ -77,16 +77,43 @@ class Summary:
         }
 
 
-def summarise(db: str | Path | Store) -> Summary:
-    """Build the per-organisation summary from a scanned database."""
+def summarise(
+    db: str | Path | Store,
+    *,
+    organisation: str | None = None,
+    year: int | None = None,
+    doc_type: str | None = None,
+    under: str | None = None,
+    registry_files: list[Path | str] | None = None,
+) -> Summary:
+    """Build the per-organisation summary from a scanned database, optionally filtered.
+
+    `organisation` and `under` match names in any spelling, `under` taking an organisation
+    with every predecessor the registry says it replaced.
+    """
+    from .audit import _wanted_organisations
+    from .registry import load_registry, organisation_key
+
     store = db if isinstance(db, Store) else Store(db)
     try:
         records = store.documents()
         passage_counts = store.passage_counts()
         tagged = store.tagged_passages()
+        registry_rows = store.registry_rows()
     finally:
         if store is not db:
             store.close()
+    if organisation or under:
+        registry = load_registry(registry_files, registry_rows)
+        wanted = _wanted_organisations(registry, organisation, under)
+        records = [
+            r for r in records if r.organisation and organisation_key(registry.canonical_name(r.organisation)) in wanted
+        ]
+    records = [
+        r for r in records if (year is None or r.year == year) and (doc_type is None or (r.doc_type or "") == doc_type)
+    ]
+    kept = {r.doc_id for r in records}
+    tagged = [row for row in tagged if row["doc_id"] in kept]
 
     summary = Summary()
     org_of: dict[str, str] = {}

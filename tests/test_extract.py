@@ -154,3 +154,12 @@ def test_bullets_with_different_glyphs_all_become_bullets(hard):
 def test_word_hyphenated_across_a_page_break_is_rejoined_on_its_first_page(hard):
     assert hard.pages[1].text.endswith("Above all we will prioritise prevention in every neighbourhood we serve.")
     assert hard.pages[2].text == "Adults deserve good work and a fair wage."
+
+
+def test_a_contents_page_keeps_its_entries_apart():
+    from pathlib import Path
+
+    root = Path(__file__).parent.parent
+    page = extract(root / "corpus" / "avonside-icb-joint-forward-plan-2023.pdf").pages[1]
+    assert page.text.startswith("Contents\nForeword | 3\n")
+    assert sum(block.kind == "table_row" for block in page.blocks) >= 10

@@ -36,3 +36,22 @@ def test_summary_serialises_to_plain_json(scanned_db):
 
     data = json.loads(json.dumps(summarise(scanned_db).to_dict()))
     assert data["model_ids"] and data["rows"][0]["label"] in LABEL_IDS
+
+
+def test_filters_select_organisations_years_and_successors(tmp_path, model):
+    from pathlib import Path
+
+    from svnlp.scan import scan
+
+    root = Path(__file__).parent.parent
+    db = tmp_path / "corpus.db"
+    scan([root / "corpus"], db=db, model=model, workers=0)
+    under = {row.organisation for row in summarise(db, under="Avonside Integrated Care Board").rows}
+    assert under == {"NHS Avonside ICB", "NHS Kelbridge CCG", "NHS Fernleigh CCG"}
+    one = {row.organisation for row in summarise(db, organisation="Wendle Clinical Commissioning Group").rows}
+    assert one == {"NHS Wendle CCG"}
+    in_2019 = summarise(db, year=2019)
+    assert {d.year for d in in_2019.documents} == {2019}
+    policies = summarise(db, doc_type="policy")
+    assert {d.path.split("/")[-1] for d in policies.documents} >= {"wendle-ccg-procurement-policy-2021.pdf"}
+    assert all("polic" in (d.title or "").lower() or "policy" in d.path for d in policies.documents)
