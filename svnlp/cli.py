@@ -536,6 +536,25 @@ def _need_db(db: str) -> None:
         raise typer.Exit(2)
 
 
+def _run_audit(db, year, all_years, org, doc_type, under, registry, debug):
+    """The audit the `audit` and `report` commands share, with the same filters."""
+    from .audit import audit as run_audit
+
+    _need_db(db)
+    try:
+        return run_audit(
+            db,
+            year=year,
+            all_years=all_years,
+            organisation=org,
+            doc_type=doc_type,
+            under=under,
+            registry_files=registry,
+        )
+    except SvnlpError as error:
+        raise _fail(error, 1, debug) from None
+
+
 @app.command()
 def audit(
     db: DbOption = "svnlp.db",
@@ -556,23 +575,10 @@ def audit(
 
     Example: svnlp audit --check corpus/gold.csv
     """
-    from .audit import audit as run_audit
     from .audit import check_against
     from .registry import load_registry
 
-    _need_db(db)
-    try:
-        result = run_audit(
-            db,
-            year=year,
-            all_years=all_years,
-            organisation=org,
-            doc_type=doc_type,
-            under=under,
-            registry_files=registry,
-        )
-    except SvnlpError as error:
-        raise _fail(error, 1, debug) from None
+    result = _run_audit(db, year, all_years, org, doc_type, under, registry, debug)
     rows = result.rows()
     if format is TableFormat.json:
         print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
@@ -641,23 +647,13 @@ def report(
 
     Example: svnlp report --out report.html
     """
-    from .audit import audit as run_audit
     from .report import write_report
 
-    _need_db(db)
+    result = _run_audit(db, year, all_years, org, doc_type, under, registry, debug)
     try:
-        result = run_audit(
-            db,
-            year=year,
-            all_years=all_years,
-            organisation=org,
-            doc_type=doc_type,
-            under=under,
-            registry_files=registry,
-        )
         written = write_report(result, out_file, format.value if format else None)
-    except SvnlpError as error:
-        raise _fail(error, 1, debug) from None
+    except OSError as error:
+        raise _fail(SvnlpError(f"{out_file}: cannot write the report ({error.strerror})"), 1, debug) from None
     if not quiet:
         err.print(f"wrote {written} ({len(result.organisations)} organisations, {len(result.failed)} failed documents)")
 

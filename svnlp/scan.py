@@ -308,6 +308,18 @@ _DASK_WORKER: dict[str, object] = {}
 
 def _dask_task(job: _Job, settings: dict) -> tuple[str, object]:
     """Scan one document on a Dask worker; with a server database, store it there too."""
+    try:
+        result = _process_on_dask_worker(job, settings)
+    except Exception as error:  # noqa: BLE001  (sent back, or recorded here, and the batch goes on)
+        if settings["db_url"] is None:
+            return "failed", error
+        return "outcome", _record_failure(_worker_store(settings["db_url"]), job, error)
+    if settings["db_url"] is None:
+        return "processed", result
+    return "outcome", _record_success(_worker_store(settings["db_url"]), result)
+
+
+def _process_on_dask_worker(job: _Job, settings: dict) -> Processed:
     import multiprocessing
     import threading
 
@@ -319,18 +331,9 @@ def _dask_task(job: _Job, settings: dict) -> tuple[str, object]:
         if "model" not in _DASK_WORKER:
             model = settings["model"]
             _DASK_WORKER["model"] = model if isinstance(model, Classifier) else load_model(model)
-        try:
-            result = process_document(
-                job.path, job.doc_id, job.info, _DASK_WORKER["model"], settings["max_pages"], settings["backend"]
-            )
-        except Exception as error:  # noqa: BLE001
-            if settings["db_url"] is None:
-                return "failed", error
-            return "outcome", _record_failure(_worker_store(settings["db_url"]), job, error)
-        if settings["db_url"] is None:
-            return "processed", result
-        return "outcome", _record_success(_worker_store(settings["db_url"]), result)
-
+        return process_document(
+            job.path, job.doc_id, job.info, _DASK_WORKER["model"], settings["max_pages"], settings["backend"]
+        )
     with _DASK_WORKER.setdefault("lock", threading.Lock()):
         if "pool" not in _DASK_WORKER:
             _DASK_WORKER["pool"] = ProcessPool(
@@ -341,16 +344,7 @@ def _dask_task(job: _Job, settings: dict) -> tuple[str, object]:
         args=(job.path, job.doc_id, job.info, settings["max_pages"], settings["backend"]),
         timeout=settings["timeout"],
     )
-    try:
-        result = _isolated_result(future, job.path, settings["timeout"], settings["memory_limit_mb"])
-    except Exception as error:  # noqa: BLE001  (sent back, recorded by whoever writes)
-        if settings["db_url"] is None:
-            return "failed", error
-        store = _worker_store(settings["db_url"])
-        return "outcome", _record_failure(store, job, error)
-    if settings["db_url"] is None:
-        return "processed", result
-    return "outcome", _record_success(_worker_store(settings["db_url"]), result)
+    return _isolated_result(future, job.path, settings["timeout"], settings["memory_limit_mb"])
 
 
 def _worker_store(url: str) -> Store:

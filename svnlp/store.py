@@ -111,6 +111,20 @@ store_info = Table(
 )
 
 
+# The columns the audit and summary read for a tagged passage.
+_PASSAGE_WITH_DOCUMENT = (
+    documents.c.doc_id,
+    documents.c.organisation,
+    documents.c.title,
+    documents.c.path,
+    passages.c.passage_id,
+    passages.c.page,
+    passages.c.kind,
+    passages.c.text,
+    passages.c.evidence,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentRecord:
     """A row of the documents table, as written by scan and read by summary."""
@@ -305,17 +319,7 @@ class Store:
                     continue
                 row = (
                     connection.execute(
-                        select(
-                            documents.c.doc_id,
-                            documents.c.organisation,
-                            documents.c.title,
-                            documents.c.path,
-                            passages.c.passage_id,
-                            passages.c.page,
-                            passages.c.kind,
-                            passages.c.text,
-                            passages.c.evidence,
-                        )
+                        select(*_PASSAGE_WITH_DOCUMENT)
                         .join(passages, passages.c.doc_id == documents.c.doc_id)
                         .where(passages.c.passage_id == passage_id, documents.c.status == "ok")
                     )
@@ -389,19 +393,7 @@ class Store:
 
     def _model_tags(self, labels: Iterable[str] | None = None):
         query = (
-            select(
-                documents.c.doc_id,
-                documents.c.organisation,
-                documents.c.title,
-                documents.c.path,
-                passages.c.passage_id,
-                passages.c.page,
-                passages.c.kind,
-                passages.c.text,
-                passages.c.evidence,
-                predictions.c.label,
-                predictions.c.score,
-            )
+            select(*_PASSAGE_WITH_DOCUMENT, predictions.c.label, predictions.c.score)
             .join(passages, passages.c.doc_id == documents.c.doc_id)
             .join(predictions, predictions.c.passage_id == passages.c.passage_id)
             .where(predictions.c.tagged.is_(True), documents.c.status == "ok")
