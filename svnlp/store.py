@@ -35,7 +35,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from .errors import StoreError
 from .records import Passage, Prediction
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Each step brings a database from the version before it to this one, inside the opening
+# transaction. New tables need no step (they are created on open); changed ones do.
+MIGRATIONS: dict[int, list[str]] = {
+    # 2: the registry and corrections tables (created on open) and an index for retagging.
+    2: ["CREATE INDEX IF NOT EXISTS ix_documents_model ON documents (model_id)"],
+}
 metadata = MetaData()
 
 documents = Table(
@@ -175,9 +181,23 @@ class Store:
                     select(store_info.c.value).where(store_info.c.key == "schema_version")
                 ).scalar()
                 if found is None:
+                    for statements in MIGRATIONS.values():
+                        for statement in statements:
+                            connection.execute(sql(statement))
                     connection.execute(insert(store_info).values(key="schema_version", value=str(SCHEMA_VERSION)))
-                elif int(found) != SCHEMA_VERSION:
-                    raise StoreError(f"{db}: schema version {found}, this svnlp expects {SCHEMA_VERSION}")
+                elif int(found) > SCHEMA_VERSION:
+                    raise StoreError(
+                        f"{db}: made by a newer svnlp (schema {found}, this one knows {SCHEMA_VERSION}); upgrade svnlp"
+                    )
+                elif int(found) < SCHEMA_VERSION:
+                    for version in range(int(found) + 1, SCHEMA_VERSION + 1):
+                        for statement in MIGRATIONS.get(version, []):
+                            connection.execute(sql(statement))
+                    connection.execute(
+                        store_info.update()
+                        .where(store_info.c.key == "schema_version")
+                        .values(value=str(SCHEMA_VERSION))
+                    )
         except SQLAlchemyError as error:
             raise StoreError(f"{db}: cannot open the database ({error.__class__.__name__}: {error})") from error
 

@@ -77,12 +77,24 @@ def postgres_url(tmp_path_factory):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    subprocess.run([*as_user, initdb, "-D", str(data), "-A", "trust", "-U", "svnlp", "--no-sync"],
-                   check=True, capture_output=True)
     subprocess.run(
-        [*as_user, pg_ctl, "-D", str(data), "-l", str(folder / "log"), "-w", "-o",
-         f"-p {port} -h 127.0.0.1 -k {folder} -c fsync=off", "start"],
-        check=True, capture_output=True,
+        [*as_user, initdb, "-D", str(data), "-A", "trust", "-U", "svnlp", "--no-sync"], check=True, capture_output=True
+    )
+    subprocess.run(
+        [
+            *as_user,
+            pg_ctl,
+            "-D",
+            str(data),
+            "-l",
+            str(folder / "log"),
+            "-w",
+            "-o",
+            f"-p {port} -h 127.0.0.1 -k {folder} -c fsync=off",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
     )
     try:
         import psycopg

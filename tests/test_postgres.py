@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -49,8 +48,18 @@ def test_postgres_and_sqlite_give_the_same_audit(postgres_url, tmp_path, model):
 @pytest.mark.postgres
 def test_concurrent_scanners_store_each_document_once(postgres_url, tmp_path):
     fresh_schema(postgres_url)
-    command = [sys.executable, "-m", "svnlp.cli", "scan", str(ROOT / "corpus"), "--db", postgres_url,
-               "--workers", "1", "--quiet"]
+    command = [
+        sys.executable,
+        "-m",
+        "svnlp.cli",
+        "scan",
+        str(ROOT / "corpus"),
+        "--db",
+        postgres_url,
+        "--workers",
+        "1",
+        "--quiet",
+    ]
     first = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
     second = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, text=True)
     assert first.wait(timeout=300) == 0, first.stderr.read()
@@ -89,8 +98,13 @@ def test_dask_local_cluster_gives_the_same_results_as_the_local_executor(tmp_pat
 def test_dask_workers_write_to_postgres_themselves(postgres_url, data, model, tmp_path):
     pytest.importorskip("distributed")
     fresh_schema(postgres_url)
-    report = scan([data / "two_column.pdf", data / "broken" / "zero-bytes.pdf"], db=postgres_url,
-                  model=model, workers=2, executor="dask")
+    report = scan(
+        [data / "two_column.pdf", data / "broken" / "zero-bytes.pdf"],
+        db=postgres_url,
+        model=model,
+        workers=2,
+        executor="dask",
+    )
     assert sorted(o.status for o in report.outcomes) == ["failed", "scanned"]
     with Store(postgres_url) as store:
         assert sorted(r.status for r in store.documents()) == ["failed", "ok"]

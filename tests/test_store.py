@@ -65,3 +65,26 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path):
     not_db.write_text("these are notes, not a database" * 100)
     with pytest.raises(StoreError, match="notes.db: cannot open the database"):
         Store(not_db)
+
+
+def test_an_older_database_is_migrated_on_open_and_a_newer_one_refused(tmp_path):
+    from sqlalchemy import update
+
+    from svnlp.store import SCHEMA_VERSION, store_info
+
+    path = tmp_path / "old.db"
+    with Store(path) as store:
+        store.save_document(record(), *scored(2))
+        with store.engine.begin() as connection:
+            connection.execute(update(store_info).where(store_info.c.key == "schema_version").values(value="1"))
+            connection.exec_driver_sql("DROP INDEX IF EXISTS ix_documents_model")
+    with Store(path) as store:
+        with store.engine.connect() as connection:
+            version = connection.execute(select(store_info.c.value)).scalar()
+            indexes = [row[1] for row in connection.exec_driver_sql("PRAGMA index_list(documents)")]
+        assert version == str(SCHEMA_VERSION) and "ix_documents_model" in indexes
+        assert count(store, passages) == 2  # nothing lost
+        with store.engine.begin() as connection:
+            connection.execute(update(store_info).values(value=str(SCHEMA_VERSION + 1)))
+    with pytest.raises(StoreError, match="made by a newer svnlp"):
+        Store(path)
