@@ -89,3 +89,27 @@ def test_damaged_model_is_refused(model, tmp_path):
 def test_environment_variable_chooses_the_model(monkeypatch, tmp_path):
     monkeypatch.setenv("SVNLP_MODEL", str(tmp_path))
     assert default_model_dir() == tmp_path
+
+
+def test_a_model_with_other_labels_is_refused(tmp_path):
+    import json
+
+    tampered = tmp_path / "labels"
+    shutil.copytree(default_model_dir(), tampered)
+    meta = json.loads((tampered / "meta.json").read_text())
+    meta["labels"] = meta["labels"][::-1]
+    meta["thresholds"] = {label: 0.5 for label in meta["labels"]}
+    (tampered / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="do not match"):
+        load_model(tampered)
+
+
+def test_weights_holding_python_objects_are_refused_without_running_them(tmp_path):
+    tampered = tmp_path / "objects"
+    shutil.copytree(default_model_dir(), tampered)
+    with np.load(tampered / "weights.npz") as weights:
+        arrays = {name: weights[name] for name in weights.files}
+    arrays["coef"] = np.array([{"pickled": "object"}], dtype=object)  # would need pickle to load
+    np.savez(tampered / "weights.npz", **arrays)
+    with pytest.raises(ModelError, match="damaged model files"):
+        load_model(tampered)
