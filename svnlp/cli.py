@@ -891,6 +891,11 @@ def main() -> None:
         # Each document is its own transaction: everything finished before the interrupt is kept.
         err.print("interrupted; documents finished so far are saved")
         sys.exit(130)
+    except Exception as error:  # a bug: say so plainly; the traceback is for --debug
+        if "--debug" in sys.argv:
+            raise
+        err.print(f"error: unexpected {type(error).__name__}: {error}; rerun with --debug and report it")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -284,7 +284,8 @@ def _isolated_result(future, path: Path, timeout: float | None, memory_limit_mb:
 def _run_in_workers(jobs, store, model, workers, timeout, memory_limit_mb, max_pages, backend, finish) -> None:
     from pebble import ProcessPool
 
-    with ProcessPool(max_workers=workers, initializer=_start_worker, initargs=(model, memory_limit_mb)) as pool:
+    pool = ProcessPool(max_workers=workers, initializer=_start_worker, initargs=(model, memory_limit_mb))
+    try:
         futures = {
             pool.schedule(_work, args=(job.path, job.doc_id, job.info, max_pages, backend), timeout=timeout): job
             for job in jobs
@@ -300,6 +301,13 @@ def _run_in_workers(jobs, store, model, workers, timeout, memory_limit_mb, max_p
                     finish(_record_failure(store, job, error))
                 else:
                     finish(_record_success(store, result))
+        pool.close()
+    except BaseException:
+        # Interrupted: stop the workers now rather than wait for the documents they hold.
+        pool.stop()
+        raise
+    finally:
+        pool.join()
 
 
 # On a Dask worker: one isolating process pool (holding the model) and one store connection, kept between tasks.
