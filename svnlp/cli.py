@@ -299,7 +299,9 @@ def scan(
     max_pages: Annotated[int, typer.Option(help="Refuse documents longer than this.")] = 2000,
     include: Annotated[
         list[str] | None,
-        typer.Option("--include", help="Patterns to scan in folders (repeatable); default *.pdf *.docx *.html *.htm."),
+        typer.Option(
+            "--include", help="More file patterns to scan in folders, besides *.pdf *.docx *.html *.htm (repeatable)."
+        ),
     ] = None,
     workers: Annotated[
         int | None, typer.Option("--workers", "-w", help="Worker processes (default: the number of cores; 0: none).")
@@ -372,7 +374,7 @@ def scan(
                 model=model,
                 retry_failed=retry_failed,
                 max_pages=max_pages,
-                include=include or DEFAULT_INCLUDE,
+                include=(*DEFAULT_INCLUDE, *(include or ())),
                 workers=(os.cpu_count() or 1) if workers is None else workers,
                 timeout=timeout,
                 memory_limit_mb=memory_limit,

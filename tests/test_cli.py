@@ -124,3 +124,10 @@ def test_extract_of_a_missing_file_is_a_usage_error(tmp_path):
     result = run("extract", tmp_path / "missing.pdf")
     assert result.exit_code == 2
     assert "no such file" in result.stderr
+
+
+@pytest.mark.database
+def test_include_adds_patterns_to_the_defaults(tmp_path, data):
+    result = run("scan", data / "formats", "--include", "*.md", "--db", tmp_path / "f.db", "--quiet", "--workers", "0")
+    assert result.exit_code == 0, result.output
+    assert "scanned 3, skipped 0, failed 0" in result.stderr  # .docx and .html by default, .md added
