@@ -2,8 +2,10 @@
 
 The layout logic (lines, columns, reading order, running headers and footers,
 hyphenation, headings, bullets and table rows) works on positioned words, so any
-backend that can list a page's words with their boxes gets the same cleaning.
-pdfplumber is the first backend.
+backend that can list a page's words with their boxes gets the same cleaning. Two do:
+pypdfium2 (the default: glyphs from PDFium, joined into words by `words_from_chars`)
+and pdfplumber (its own words); `SVNLP_BACKEND` or `--backend` chooses. Word, web,
+Markdown and text files are read by `svnlp.formats`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import statistics
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -67,7 +69,7 @@ class PdfBackend(Protocol):
 
     name: str
 
-    def open(self, path: Path) -> contextmanager[RawPdf]: ...  # type: ignore[valid-type]
+    def open(self, path: Path) -> AbstractContextManager[RawPdf]: ...
 
 
 class _PdfplumberPdf:
