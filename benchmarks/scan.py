@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from svnlp.classify import load_model  # noqa: E402
 from svnlp.errors import DocumentError  # noqa: E402
-from svnlp.scan import find_documents, process_document, scan  # noqa: E402
+from svnlp.scan import ExtractOptions, find_documents, process_document, scan  # noqa: E402
 from svnlp.store import Store  # noqa: E402
 
 
@@ -41,7 +41,7 @@ def stage_breakdown(files: list[Path], model, backend: str | None) -> dict[str, 
     with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "stages.db") as store:
         for path in files:
             try:
-                result = process_document(path, path.name, None, model, backend=backend)
+                result = process_document(path, path.name, None, model, ExtractOptions(backend=backend))
             except DocumentError:
                 continue
             for stage, seconds in result.seconds.items():

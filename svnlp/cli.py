@@ -80,9 +80,10 @@ def _fail(error: SvnlpError, code: int = 1, debug: bool = False) -> typer.Exit:
 def extract(
     pdf: Annotated[Path, typer.Argument(help="The PDF to read.", dir_okay=True)],
     format: Annotated[TextFormat, typer.Option("--format", "-f")] = TextFormat.text,
+    ocr: Annotated[bool, typer.Option("--ocr", help="Read image-only pages with Tesseract.")] = False,
     debug: DebugOption = False,
 ) -> None:
-    """Print a PDF's cleaned text, page by page.
+    """Print a document's cleaned text, page by page.
 
     Example: svnlp extract corpus/wendle-ccg-procurement-policy-2021.pdf --format jsonl
     """
@@ -92,7 +93,7 @@ def extract(
         err.print(f"error: {pdf}: no such file")
         raise typer.Exit(2)
     try:
-        document = extract_pdf(pdf)
+        document = extract_pdf(pdf, ocr=ocr)
     except SvnlpError as error:
         raise _fail(error, 1, debug) from None
     for page in document.pages:
@@ -100,9 +101,11 @@ def extract(
             print(json.dumps({"page": page.number, "text": page.text}, ensure_ascii=False))
         else:
             print(page.text, end="\n\n")
+    if document.ocr_pages:
+        err.print(f"note: {pdf}: page(s) {', '.join(map(str, document.ocr_pages))} read by OCR")
     if document.image_only_pages:
         pages = ", ".join(map(str, document.image_only_pages))
-        err.print(f"warning: {pdf}: page(s) {pages} are image-only: their text needs OCR")
+        err.print(f"warning: {pdf}: page(s) {pages} are image-only: their text needs OCR (--ocr)")
 
 
 @app.command()
@@ -315,6 +318,9 @@ def scan(
     scheduler: Annotated[
         str | None, typer.Option(help="With --executor dask: tcp://host:8786 (default: a LocalCluster).")
     ] = None,
+    ocr: Annotated[
+        bool, typer.Option("--ocr", help="Read image-only pages with Tesseract (apt-get install tesseract-ocr).")
+    ] = False,
     quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -381,6 +387,7 @@ def scan(
                 backend=backend,
                 executor=executor,
                 scheduler=scheduler,
+                ocr=ocr,
                 on_start=on_start,
                 on_outcome=on_outcome,
                 debug=debug,
@@ -492,7 +499,7 @@ def summary(
             d.title or Path(d.path).name,
             str(d.year or ""),
             d.status if d.status == "ok" else f"[red]{d.status}[/red]",
-            str(d.pages or ""),
+            str(d.pages or "") + (f" (OCR: {d.ocr_pages})" if d.ocr_pages else ""),
             str(d.passages),
         )
     out.print(documents)

@@ -357,6 +357,7 @@ def extract(
     *,
     max_pages: int = DEFAULT_MAX_PAGES,
     sha256: str | None = None,
+    ocr: bool = False,
 ) -> Document:
     """Extract a document into cleaned pages; raise a DocumentError subclass saying why it cannot.
 
@@ -381,7 +382,14 @@ def extract(
             raise TooLargeError(
                 path, f"too large: {pdf.page_count} pages, over the limit of {max_pages}; raise --max-pages to scan it"
             )
-        raw_pages = [_layout_page(raw) for raw in pdf.iter_pages()]
+        raw_pages, ocr_pages = [], []
+        for raw in pdf.iter_pages():
+            if ocr and raw.image_count and not any(w.text.strip() for w in raw.words):
+                from .ocr import ocr_words
+
+                raw.words = ocr_words(path, raw.number)
+                ocr_pages.append(raw.number)
+            raw_pages.append(_layout_page(raw))
         metadata = {**pdf.metadata, "format": "pdf"}
     pages = _clean_pages(raw_pages)
     if not any(page.text for page in pages):
@@ -390,10 +398,10 @@ def extract(
             raise ImageOnlyPdfError(
                 path,
                 f"image-only: none of its {len(pages)} page(s) has a text layer; "
-                "needs OCR (for example `ocrmypdf`) before scanning",
+                "needs OCR: scan with --ocr (Tesseract), or run `ocrmypdf` on it first",
             )
         raise NoTextError(path, f"no text on any of its {len(pages)} page(s); nothing to scan")
-    return Document(path=path, sha256=data_hash, pages=pages, metadata=metadata)
+    return Document(path=path, sha256=data_hash, pages=pages, metadata=metadata, ocr_pages=ocr_pages)
 
 
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (

@@ -58,6 +58,7 @@ class Document:
     sha256: str
     pages: list[Page]
     metadata: dict[str, str] = field(default_factory=dict)
+    ocr_pages: list[int] = field(default_factory=list)  # pages whose text came from OCR
 
     @property
     def text(self) -> str:

@@ -104,6 +104,15 @@ def find_manifests(paths: Iterable[Path | str]) -> list[Path]:
     return [Path(path) / "manifest.csv" for path in paths if (Path(path) / "manifest.csv").is_file()]
 
 
+@dataclass(frozen=True, slots=True)
+class ExtractOptions:
+    """How documents are read: the page limit, the PDF backend, and whether to OCR image-only pages."""
+
+    max_pages: int = DEFAULT_MAX_PAGES
+    backend: str | None = None
+    ocr: bool = False
+
+
 @dataclass
 class Processed:
     """What extracting, splitting and classifying one document gives, ready to store."""
@@ -119,13 +128,12 @@ def process_document(
     doc_id: str,
     info: DocumentInfo | None,
     classifier: Classifier,
-    max_pages: int = DEFAULT_MAX_PAGES,
-    backend: str | None = None,
+    options: ExtractOptions = ExtractOptions(),
 ) -> Processed:
     """Extract, split and classify one document (in this process or a worker); raise DocumentError."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    document = extract(path, get_backend(backend), max_pages=max_pages, sha256=doc_id)
+    document = extract(path, get_backend(options.backend), max_pages=options.max_pages, sha256=doc_id, ocr=options.ocr)
     timings["extract"] = time.perf_counter() - started
     started = time.perf_counter()
     found = segment_pages(document.pages)
@@ -135,10 +143,9 @@ def process_document(
     timings["classify"] = time.perf_counter() - started
     info = info or infer_info(document)
     image_only = document.image_only_pages
+    pages = ", ".join(map(str, image_only))
     warning = (
-        f"page(s) {', '.join(map(str, image_only))} of {len(document.pages)} are image-only: their text needs OCR"
-        if image_only
-        else ""
+        f"page(s) {pages} of {len(document.pages)} are image-only: their text needs OCR (--ocr)" if image_only else ""
     )
     record = DocumentRecord(
         doc_id=doc_id,
@@ -153,6 +160,7 @@ def process_document(
         doc_type=info.doc_type,
         pages=len(document.pages),
         image_only_pages=",".join(map(str, image_only)) or None,
+        ocr_pages=",".join(map(str, document.ocr_pages)) or None,
         words=document.word_count,
         warning=warning or None,
         model_id=classifier.model_id,
@@ -172,8 +180,8 @@ def _start_worker(model: Classifier | str | None, memory_limit_mb: int | None) -
     _WORKER["model"] = model if isinstance(model, Classifier) else load_model(model)
 
 
-def _work(path: Path, doc_id: str, info: DocumentInfo | None, max_pages: int, backend: str | None) -> Processed:
-    return process_document(path, doc_id, info, _WORKER["model"], max_pages, backend)
+def _work(path: Path, doc_id: str, info: DocumentInfo | None, options: ExtractOptions) -> Processed:
+    return process_document(path, doc_id, info, _WORKER["model"], options)
 
 
 @dataclass
@@ -201,6 +209,7 @@ def scan(
     backend: str | None = None,
     executor: str = "local",
     scheduler: str | None = None,
+    ocr: bool = False,
 ) -> ScanReport:
     """Scan the documents under `paths` into the database `db`; return each file's outcome.
 
@@ -213,6 +222,7 @@ def scan(
     PostgreSQL database the workers write to it themselves.
     """
     paths = list(paths)
+    options = ExtractOptions(max_pages, backend, ocr)
     files = find_documents(paths, include)
     manifests = [Path(manifest)] if manifest else find_manifests(paths)
     entries: dict[Path, DocumentInfo] = {}
@@ -245,11 +255,11 @@ def scan(
             else:
                 jobs.append(outcome_or_job)
         if executor == "dask":
-            _run_on_dask(jobs, store, model, workers, timeout, memory_limit_mb, max_pages, backend, scheduler, finish)
+            _run_on_dask(jobs, store, model, workers, timeout, memory_limit_mb, options, scheduler, finish)
         elif workers <= 0:
             for job in jobs:
                 try:
-                    result = process_document(job.path, job.doc_id, job.info, classifier, max_pages, backend)
+                    result = process_document(job.path, job.doc_id, job.info, classifier, options)
                 except Exception as error:
                     if debug and not isinstance(error, DocumentError):
                         raise
@@ -257,7 +267,7 @@ def scan(
                     continue
                 finish(_record_success(store, result))
         else:
-            _run_in_workers(jobs, store, model, workers, timeout, memory_limit_mb, max_pages, backend, finish)
+            _run_in_workers(jobs, store, model, workers, timeout, memory_limit_mb, options, finish)
     return report
 
 
@@ -281,14 +291,13 @@ def _isolated_result(future, path: Path, timeout: float | None, memory_limit_mb:
     raise error
 
 
-def _run_in_workers(jobs, store, model, workers, timeout, memory_limit_mb, max_pages, backend, finish) -> None:
+def _run_in_workers(jobs, store, model, workers, timeout, memory_limit_mb, options, finish) -> None:
     from pebble import ProcessPool
 
     pool = ProcessPool(max_workers=workers, initializer=_start_worker, initargs=(model, memory_limit_mb))
     try:
         futures = {
-            pool.schedule(_work, args=(job.path, job.doc_id, job.info, max_pages, backend), timeout=timeout): job
-            for job in jobs
+            pool.schedule(_work, args=(job.path, job.doc_id, job.info, options), timeout=timeout): job for job in jobs
         }
         pending = set(futures)
         while pending:
@@ -339,9 +348,7 @@ def _process_on_dask_worker(job: _Job, settings: dict) -> Processed:
         if "model" not in _DASK_WORKER:
             model = settings["model"]
             _DASK_WORKER["model"] = model if isinstance(model, Classifier) else load_model(model)
-        return process_document(
-            job.path, job.doc_id, job.info, _DASK_WORKER["model"], settings["max_pages"], settings["backend"]
-        )
+        return process_document(job.path, job.doc_id, job.info, _DASK_WORKER["model"], settings["options"])
     with _DASK_WORKER.setdefault("lock", threading.Lock()):
         if "pool" not in _DASK_WORKER:
             _DASK_WORKER["pool"] = ProcessPool(
@@ -349,7 +356,7 @@ def _process_on_dask_worker(job: _Job, settings: dict) -> Processed:
             )
     future = _DASK_WORKER["pool"].schedule(
         _work,
-        args=(job.path, job.doc_id, job.info, settings["max_pages"], settings["backend"]),
+        args=(job.path, job.doc_id, job.info, settings["options"]),
         timeout=settings["timeout"],
     )
     return _isolated_result(future, job.path, settings["timeout"], settings["memory_limit_mb"])
@@ -361,7 +368,7 @@ def _worker_store(url: str) -> Store:
     return _DASK_WORKER["store"]
 
 
-def _run_on_dask(jobs, store, model, workers, timeout, memory_limit_mb, max_pages, backend, scheduler, finish) -> None:
+def _run_on_dask(jobs, store, model, workers, timeout, memory_limit_mb, options, scheduler, finish) -> None:
     """Send documents to a dask.distributed cluster (a LocalCluster when no scheduler is given)."""
     from distributed import Client, LocalCluster, as_completed
 
@@ -369,8 +376,7 @@ def _run_on_dask(jobs, store, model, workers, timeout, memory_limit_mb, max_page
     settings = {
         "model": str(model) if not isinstance(model, Classifier) else model,
         "memory_limit_mb": memory_limit_mb,
-        "max_pages": max_pages,
-        "backend": backend,
+        "options": options,
         "timeout": timeout,
         # Workers write to a server database themselves; SQLite stays with this process.
         "db_url": store.url if server_db else None,

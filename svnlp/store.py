@@ -35,12 +35,27 @@ from sqlalchemy.exc import SQLAlchemyError
 from .errors import StoreError
 from .records import Passage, Prediction
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+
+
 # Each step brings a database from the version before it to this one, inside the opening
 # transaction. New tables need no step (they are created on open); changed ones do.
-MIGRATIONS: dict[int, list[str]] = {
+def _add_column(connection, table: str, column: str, type_sql: str) -> None:
+    from sqlalchemy import inspect
+
+    if column not in {c["name"] for c in inspect(connection).get_columns(table)}:
+        connection.execute(sql(f"ALTER TABLE {table} ADD COLUMN {column} {type_sql}"))
+
+
+MIGRATIONS = {
     # 2: the registry and corrections tables (created on open) and an index for retagging.
-    2: ["CREATE INDEX IF NOT EXISTS ix_documents_model ON documents (model_id)"],
+    2: [
+        lambda connection: connection.execute(
+            sql("CREATE INDEX IF NOT EXISTS ix_documents_model ON documents (model_id)")
+        )
+    ],
+    # 3: pages read by OCR.
+    3: [lambda connection: _add_column(connection, "documents", "ocr_pages", "TEXT")],
 }
 metadata = MetaData()
 
@@ -57,6 +72,7 @@ documents = Table(
     Column("doc_type", String(32)),
     Column("pages", Integer),
     Column("image_only_pages", Text, comment="comma-separated page numbers"),
+    Column("ocr_pages", Text, comment="comma-separated page numbers read by OCR"),
     Column("words", Integer),
     Column("status", String(16), nullable=False, comment="ok or failed"),
     Column("reason", String(32), comment="short failure tag, e.g. encrypted"),
@@ -64,6 +80,7 @@ documents = Table(
     Column("warning", Text),
     Column("model_id", String(64)),
     Column("scanned_at", String(32), nullable=False),
+    Index("ix_documents_model", "model_id"),
 )
 
 passages = Table(
@@ -147,6 +164,7 @@ class DocumentRecord:
     doc_type: str | None = None
     pages: int | None = None
     image_only_pages: str | None = None
+    ocr_pages: str | None = None
     words: int | None = None
     reason: str | None = None
     error: str | None = None
@@ -180,10 +198,7 @@ class Store:
                 found = connection.execute(
                     select(store_info.c.value).where(store_info.c.key == "schema_version")
                 ).scalar()
-                if found is None:
-                    for statements in MIGRATIONS.values():
-                        for statement in statements:
-                            connection.execute(sql(statement))
+                if found is None:  # a new database: create_all made the latest schema
                     connection.execute(insert(store_info).values(key="schema_version", value=str(SCHEMA_VERSION)))
                 elif int(found) > SCHEMA_VERSION:
                     raise StoreError(
@@ -191,8 +206,8 @@ class Store:
                     )
                 elif int(found) < SCHEMA_VERSION:
                     for version in range(int(found) + 1, SCHEMA_VERSION + 1):
-                        for statement in MIGRATIONS.get(version, []):
-                            connection.execute(sql(statement))
+                        for step in MIGRATIONS.get(version, []):
+                            step(connection)
                     connection.execute(
                         store_info.update()
                         .where(store_info.c.key == "schema_version")

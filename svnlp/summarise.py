@@ -58,6 +58,7 @@ class DocumentSummary:
     error: str | None
     warning: str | None
     model_id: str | None
+    ocr_pages: str | None = None
 
 
 @dataclass
@@ -135,6 +136,7 @@ def summarise(
                 error=record.error,
                 warning=record.warning,
                 model_id=record.model_id,
+                ocr_pages=record.ocr_pages,
             )
         )
         if record.status != "ok":

@@ -70,7 +70,7 @@ BULLETS = [
 
 def make_two_column(path: Path) -> None:
     """Three pages of two-column text with a spanning heading and running header and footer."""
-    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
     pdf.setTitle("Eastvale Test Strategy")
     pdf.setAuthor("NHS Eastvale CCG")
     for page in range(1, 4):
@@ -88,7 +88,7 @@ def make_two_column(path: Path) -> None:
 
 def make_table_and_ligatures(path: Path) -> None:
     """One column with a heading, a table row and ligature characters (needs a TTF with ligatures)."""
-    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
     for page in range(1, 3):
         _header_footer(pdf, page, title="Eastvale Annual Report 2021")
         pdf.setFont("VeraBd", 14)
@@ -137,7 +137,7 @@ def make_hard_cases(path: Path) -> None:
         "Chapter 2: Living well",
         "Chapter 3: Ageing well",
     ]
-    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
     for page, chapter in enumerate(chapters, start=1):
         pdf.setFont("Vera", 8)
         pdf.drawString(50, HEIGHT - 30, chapter)
@@ -187,7 +187,7 @@ def _noise_png(width: int = 200, height: int = 120) -> bytes:
 
 def make_image_only(path: Path, pages: int = 2) -> None:
     """A 'scanned' PDF: every page a picture, no text layer."""
-    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
     reader = ImageReader(io.BytesIO(_noise_png()))
     for _ in range(pages):
         pdf.drawImage(reader, 50, 300, width=495, height=300)
@@ -197,10 +197,28 @@ def make_image_only(path: Path, pages: int = 2) -> None:
 
 def make_partly_scanned(path: Path) -> None:
     """Text on page 1, a picture only on page 2."""
-    pdf = canvas.Canvas(str(path), pagesize=A4)
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
     _lines(pdf, 50, HEIGHT - 80, ["NHS Eastvale CCG will expand NHS Health Checks in every practice."])
     pdf.showPage()
     pdf.drawImage(ImageReader(io.BytesIO(_noise_png())), 50, 300, width=495, height=300)
+    pdf.showPage()
+    pdf.save()
+
+
+def make_scanned_text(path: Path) -> None:
+    """A 'scanned' page that shows readable text: a picture of words, for the OCR test."""
+    from PIL import ImageDraw, ImageFont
+
+    image = Image.new("L", (1700, 700), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=52)
+    lines = ["Our prevention plan", "We will expand stop smoking services", "in every practice by 2026."]
+    for n, line in enumerate(lines):
+        draw.text((60, 60 + n * 110), line, fill=0, font=font)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    pdf.drawImage(ImageReader(buffer), 30, 500, width=WIDTH - 60, height=(WIDTH - 60) * 700 / 1700)
     pdf.showPage()
     pdf.save()
 
@@ -221,7 +239,7 @@ def make_broken(folder: Path, good_pdf: Path) -> None:
     from reportlab.lib.pdfencrypt import StandardEncryption
 
     encrypted = canvas.Canvas(
-        str(folder / "encrypted.pdf"), pagesize=A4, encrypt=StandardEncryption("secret", canPrint=0)
+        str(folder / "encrypted.pdf"), pagesize=A4, invariant=1, encrypt=StandardEncryption("secret", canPrint=0)
     )
     encrypted.drawString(50, 700, "This text is behind a password.")
     encrypted.showPage()
@@ -277,6 +295,7 @@ def main() -> None:
     make_table_and_ligatures(DATA / "table.pdf")
     make_hard_cases(DATA / "hard_cases.pdf")
     make_partly_scanned(DATA / "partly_scanned.pdf")
+    make_scanned_text(DATA / "scanned_text.pdf")
     make_broken(DATA / "broken", DATA / "two_column.pdf")
     make_other_formats(DATA / "formats")
     print(f"wrote fixtures to {DATA}")

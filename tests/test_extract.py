@@ -163,3 +163,15 @@ def test_a_contents_page_keeps_its_entries_apart():
     page = extract(root / "corpus" / "avonside-icb-joint-forward-plan-2023.pdf").pages[1]
     assert page.text.startswith("Contents\nForeword | 3\n")
     assert sum(block.kind == "table_row" for block in page.blocks) >= 10
+
+
+def test_ocr_reads_a_scanned_page_when_asked(data):
+    from svnlp.ocr import ocr_available
+
+    if not ocr_available():
+        pytest.skip("Tesseract is not installed (apt-get install tesseract-ocr); .ci/run installs it")
+    with pytest.raises(ImageOnlyPdfError, match="scan with --ocr"):
+        extract(data / "scanned_text.pdf")
+    document = extract(data / "scanned_text.pdf", ocr=True)
+    assert document.ocr_pages == [1]
+    assert "We will expand stop smoking services in every practice by 2026." in document.pages[0].text

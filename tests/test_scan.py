@@ -83,3 +83,15 @@ def test_manifest_in_the_scanned_folder_names_the_organisation(tmp_path, data, m
     )
     assert records["strategy.pdf"].year == 2024
     assert records["report.pdf"].org_source == "inferred"
+
+
+def test_scan_with_ocr_records_the_pages_it_read(tmp_path, data, model):
+    from svnlp.ocr import ocr_available
+    from svnlp.summarise import summarise
+
+    if not ocr_available():
+        pytest.skip("Tesseract is not installed (apt-get install tesseract-ocr); .ci/run installs it")
+    report = scan([data / "scanned_text.pdf"], db=tmp_path / "ocr.db", model=model, ocr=True)
+    assert [o.status for o in report.outcomes] == ["scanned"]
+    [document] = summarise(tmp_path / "ocr.db").documents
+    assert document.ocr_pages == "1" and document.passages >= 1

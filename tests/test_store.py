@@ -78,11 +78,13 @@ def test_an_older_database_is_migrated_on_open_and_a_newer_one_refused(tmp_path)
         with store.engine.begin() as connection:
             connection.execute(update(store_info).where(store_info.c.key == "schema_version").values(value="1"))
             connection.exec_driver_sql("DROP INDEX IF EXISTS ix_documents_model")
+            connection.exec_driver_sql("ALTER TABLE documents DROP COLUMN ocr_pages")  # as a version-1 file had it
     with Store(path) as store:
         with store.engine.connect() as connection:
             version = connection.execute(select(store_info.c.value)).scalar()
             indexes = [row[1] for row in connection.exec_driver_sql("PRAGMA index_list(documents)")]
-        assert version == str(SCHEMA_VERSION) and "ix_documents_model" in indexes
+            columns = [row[1] for row in connection.exec_driver_sql("PRAGMA table_info(documents)")]
+        assert version == str(SCHEMA_VERSION) and "ix_documents_model" in indexes and "ocr_pages" in columns
         assert count(store, passages) == 2  # nothing lost
         with store.engine.begin() as connection:
             connection.execute(update(store_info).values(value=str(SCHEMA_VERSION + 1)))
