@@ -34,14 +34,11 @@ class LabelMetrics:
 
 def label_metrics(truth: np.ndarray, predicted: np.ndarray, thresholds: Sequence[float]) -> dict:
     """Per-label precision, recall, F1 and support, with micro and macro averages."""
-    per_label = []
-    for column, label in enumerate(LABEL_IDS):
-        t, p = truth[:, column].astype(bool), predicted[:, column].astype(bool)
-        per_label.append(_prf(label, int((t & p).sum()), int((~t & p).sum()), int((t & ~p).sum()), thresholds[column]))
-    tp = int((truth.astype(bool) & predicted.astype(bool)).sum())
-    fp = int((~truth.astype(bool) & predicted.astype(bool)).sum())
-    fn = int((truth.astype(bool) & ~predicted.astype(bool)).sum())
-    micro = _prf("micro", tp, fp, fn, float("nan"))
+    per_label = [
+        _prf(label, *_counts(truth[:, column], predicted[:, column]), thresholds[column])
+        for column, label in enumerate(LABEL_IDS)
+    ]
+    micro = _prf("micro", *_counts(truth.ravel(), predicted.ravel()), float("nan"))
     macro = {
         "precision": round(float(np.mean([m.precision for m in per_label])), 4),
         "recall": round(float(np.mean([m.recall for m in per_label])), 4),
