@@ -441,6 +441,8 @@ class Store:
     def save_registry_rows(self, rows: Iterable[dict]) -> None:
         """Keep the registry rows found beside scanned documents, so the audit can use them later."""
         with self.engine.begin() as connection:
+            # Scanners started together each bring the same rows: one at a time.
+            self._lock(connection, "svnlp-registry")
             for row in rows:
                 connection.execute(delete(registry_rows).where(registry_rows.c.code == row["code"]))
                 connection.execute(
