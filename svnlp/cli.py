@@ -201,9 +201,7 @@ def train(
 
     try:
         classifier = train_model(annotations, out_dir, seed=seed, dev=dev or (), on_step=None if quiet else err.print)
-    except AnnotationError as error:
-        raise _fail(error, 1, debug) from None
-    except SvnlpError as error:
+    except SvnlpError as error:  # AnnotationError included
         raise _fail(error, 1, debug) from None
     if not quiet:
         err.print(f"model {classifier.model_id}: see {out_dir / 'MODEL.md'}")
@@ -330,7 +328,7 @@ def scan(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .scan import DEFAULT_INCLUDE, UsageError
+    from .scan import DEFAULT_INCLUDE
     from .scan import retag as retag_stored
     from .scan import scan as scan_paths
 
@@ -392,9 +390,7 @@ def scan(
                 on_outcome=on_outcome,
                 debug=debug,
             )
-    except UsageError as error:
-        raise _fail(error, 2, debug) from None
-    except SvnlpError as error:
+    except SvnlpError as error:  # UsageError included: a path that does not exist
         raise _fail(error, 2, debug) from None
     err.print(
         f"scanned {report.count('scanned')}, skipped {report.count('skipped')}, failed {report.count('failed')} "
