@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .errors import AnnotationError, SvnlpError
-from .train import THRESHOLD_SHIFT
+from .train import MIN_SUPPORT, THRESHOLD_SHIFT
 
 app = typer.Typer(
     help="Find how far NHS bodies have taken up social value and the Marmot objectives, from their PDFs.",
@@ -294,6 +294,16 @@ def evaluate(
         "micro", f"{micro['precision']:.3f}", f"{micro['recall']:.3f}", f"{micro['f1']:.3f}", str(micro["support"]), ""
     )
     table.add_row("macro", f"{macro['precision']:.3f}", f"{macro['recall']:.3f}", f"{macro['f1']:.3f}", "", "")
+    supported = result["macro_supported"]
+    if 0 < len(supported["labels"]) < len(result["labels"]):
+        table.add_row(
+            f"macro, support ≥ {MIN_SUPPORT}",
+            f"{supported['precision']:.3f}",
+            f"{supported['recall']:.3f}",
+            f"{supported['f1']:.3f}",
+            "",
+            "",
+        )
     out.print(table)
     for kind in ("false_positives", "false_negatives"):
         for item in result.get(kind, []):
@@ -876,7 +886,7 @@ def list_models(
         ]
         print(json.dumps(rows, indent=2))
         return
-    table = Table("", "id", "folder", "created", "passages", "CV macro F1", "dev macro F1")
+    table = Table("", "id", "folder", "created", "passages", "CV macro F1", f"dev macro F1 (support ≥ {MIN_SUPPORT})")
     for m in found:
         table.add_row(
             "*" if m.active else "",

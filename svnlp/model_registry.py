@@ -58,7 +58,9 @@ def list_models(folder: Path | None = None) -> list[ModelInfo]:
         metrics_file = directory / "metrics.json"
         metrics = json.loads(metrics_file.read_text()) if metrics_file.is_file() else {}
         cv = metrics.get("at_chosen_thresholds", {}).get("macro", {}).get("f1")
-        dev = metrics.get("dev", {}).get("macro", {}).get("f1")
+        dev_metrics = metrics.get("dev", {})
+        # Older models lack macro_supported; their dev figure is the plain macro.
+        dev = dev_metrics.get("macro_supported", dev_metrics.get("macro", {})).get("f1")
         found.append(
             ModelInfo(
                 model_id=meta.get("model_id", "?"),

@@ -10,7 +10,7 @@ import pytest
 from svnlp.classify import Classifier
 from svnlp.errors import AnnotationError
 from svnlp.labels import LABEL_IDS
-from svnlp.train import choose_thresholds, evaluate, train
+from svnlp.train import choose_thresholds, evaluate, label_metrics, train
 
 TOPICS = {
     "marmot_a": ["breastfeeding support for new mothers", "health visiting for babies", "school readiness at age five"],
@@ -87,6 +87,28 @@ def test_thresholds_maximise_f1():
     truth = np.array([[1], [1], [0], [0]])
     scores = np.array([[0.9], [0.35], [0.3], [0.1]])
     assert choose_thresholds(truth, scores) == [0.31]
+
+
+def test_supported_macro_leaves_out_labels_with_too_few_positives():
+    truth = np.zeros((20, len(LABEL_IDS)), dtype=int)
+    truth[:12, 0] = 1  # marmot_a: 12 positives, all found
+    truth[:2, 1] = 1  # marmot_b: 2 positives, both missed
+    predicted = truth.copy()
+    predicted[:, 1] = 0
+    metrics = label_metrics(truth, predicted, [0.5] * len(LABEL_IDS))
+    assert metrics["macro_supported"]["labels"] == ["marmot_a"]
+    assert metrics["macro_supported"]["f1"] == 1.0
+    assert metrics["macro"]["f1"] < 0.2  # the plain macro counts every label, even with no positives
+
+
+def test_thresholds_are_shifted_down_except_for_social_value(tmp_path):
+    data = tiny_annotations(tmp_path / "tiny.jsonl")
+    plain = train([data], tmp_path / "plain", threshold_shift=0.0)
+    shifted = train([data], tmp_path / "shifted", threshold_shift=0.05)
+    for label in LABEL_IDS:
+        expected = plain.thresholds[label] if label == "social_value" else max(0.05, plain.thresholds[label] - 0.05)
+        assert shifted.thresholds[label] == pytest.approx(expected)
+    assert json.loads((tmp_path / "shifted" / "meta.json").read_text())["threshold_shift"] == 0.05
 
 
 def test_evaluate_lists_confident_mistakes(model):
