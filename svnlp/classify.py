@@ -97,6 +97,7 @@ class EncoderHead:
 
     @classmethod
     def fit(cls, name: str, texts: Sequence[str], truth: np.ndarray, *, seed: int = SEED) -> EncoderHead:
+        """Fit one balanced logistic regression per label column of `truth` on the texts' embeddings."""
         from sklearn.linear_model import LogisticRegression
 
         from .encoder import load_encoder
@@ -115,6 +116,7 @@ class EncoderHead:
         )
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """The head's own scores in [0, 1], before blending."""
         from .encoder import load_encoder
 
         margins = load_encoder(self.name).encode(texts) @ self.coef.T + self.intercept

