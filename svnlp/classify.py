@@ -95,6 +95,11 @@ class EncoderHead:
     intercept: np.ndarray  # one per label
     weight: float = ENCODER_WEIGHT
 
+    @property
+    def settings(self) -> dict:
+        """What meta.json records of the head: the encoder's name and its blending weight."""
+        return {"name": self.name, "weight": self.weight}
+
     @classmethod
     def fit(cls, name: str, texts: Sequence[str], truth: np.ndarray, *, seed: int = SEED) -> EncoderHead:
         """Fit one balanced logistic regression per label column of `truth` on the texts' embeddings."""
@@ -243,7 +248,7 @@ class Classifier:
         self.meta = {**self.meta, "labels": list(self.labels), "thresholds": thresholds}
         self.meta.pop("encoder", None)
         if self.encoder is not None:
-            self.meta["encoder"] = {"name": self.encoder.name, "weight": self.encoder.weight}
+            self.meta["encoder"] = self.encoder.settings
         self.meta["model_id"] = _content_id(arrays, vocabulary_json, thresholds, self.meta.get("encoder"))
         staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}-", dir=directory.parent))
         staging.chmod(0o755)

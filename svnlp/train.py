@@ -168,7 +168,7 @@ def train(
     classifier.thresholds = dict(zip(LABEL_IDS, thresholds))
     classifier.meta = {**_meta(annotations, files, seed), "threshold_shift": threshold_shift}
     if classifier.encoder is not None:
-        classifier.meta["encoder"] = {"name": classifier.encoder.name, "weight": classifier.encoder.weight}
+        classifier.meta["encoder"] = classifier.encoder.settings  # the model card reads it before save
     if dev:
         dev_files = annotation_files(dev)
         step(f"evaluating on {', '.join(str(f) for f in dev_files)}")
