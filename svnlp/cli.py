@@ -260,51 +260,63 @@ def train(
 def evaluate(
     annotations: Annotated[list[Path], typer.Argument(help="Annotation .jsonl files or folders.")],
     model: ModelOption = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(help="Another model directory: show the difference in F1, with paired bootstrap intervals."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     errors: Annotated[int, typer.Option("--errors", help="Show the N most confident mistakes each way.")] = 0,
     debug: DebugOption = False,
 ) -> None:
-    """Per-label precision, recall and F1 of a model on annotated passages.
+    """Per-label precision, recall and F1 of a model on annotated passages, with 95% bootstrap intervals.
 
-    Example: svnlp evaluate annotations/ --errors 5
+    Example: svnlp evaluate ../shared/realdev/dev.jsonl --baseline models/default --model /tmp/candidate
     """
     from .annotations import annotation_files, load_annotations
     from .classify import load_model
     from .train import evaluate as evaluate_model
 
     try:
-        result = evaluate_model(load_model(model), load_annotations(annotation_files(annotations)), errors=errors)
+        result = evaluate_model(
+            load_model(model),
+            load_annotations(annotation_files(annotations)),
+            errors=errors,
+            baseline=load_model(baseline) if baseline else None,
+        )
     except SvnlpError as error:
         raise _fail(error, 1, debug) from None
     if as_json:
         print(json.dumps(result, indent=2))
         return
-    table = Table("label", "precision", "recall", "F1", "support", "threshold")
+    intervals = result["intervals"]
+    difference = result.get("baseline", {}).get("difference", {})
+    columns = ["label", "precision", "recall", "F1 (95% interval)", "support", "threshold"]
+    if difference:
+        columns.append("F1 − baseline (95%)")
+
+    def row(name: str, m: dict, support: str = "", threshold: str = "") -> list[str]:
+        low, high = intervals.get(name, (None, None))
+        f1 = f"{m['f1']:.3f}" + (f" ({low:.2f}–{high:.2f})" if low is not None else "")
+        cells = [name, f"{m['precision']:.3f}", f"{m['recall']:.3f}", f1, support, threshold]
+        if difference:
+            change = difference.get(name)
+            cells.append("{:+.3f} ({:+.2f}, {:+.2f})".format(change["delta"], *change["interval"]) if change else "")
+        return cells
+
+    table = Table(*columns)
     for label, m in result["labels"].items():
-        table.add_row(
-            label,
-            f"{m['precision']:.3f}",
-            f"{m['recall']:.3f}",
-            f"{m['f1']:.3f}",
-            str(m["support"]),
-            f"{m['threshold']:.2f}",
-        )
-    micro, macro = result["micro"], result["macro"]
-    table.add_row(
-        "micro", f"{micro['precision']:.3f}", f"{micro['recall']:.3f}", f"{micro['f1']:.3f}", str(micro["support"]), ""
-    )
-    table.add_row("macro", f"{macro['precision']:.3f}", f"{macro['recall']:.3f}", f"{macro['f1']:.3f}", "", "")
+        table.add_row(*row(label, m, str(m["support"]), f"{m['threshold']:.2f}"))
+    table.add_row(*row("micro", result["micro"], str(result["micro"]["support"])))
+    table.add_row(*row("macro", result["macro"]))
     supported = result["macro_supported"]
     if 0 < len(supported["labels"]) < len(result["labels"]):
-        table.add_row(
-            f"macro, support ≥ {MIN_SUPPORT}",
-            f"{supported['precision']:.3f}",
-            f"{supported['recall']:.3f}",
-            f"{supported['f1']:.3f}",
-            "",
-            "",
-        )
+        cells = row("macro_supported", supported)
+        cells[0] = f"macro, support ≥ {MIN_SUPPORT}"
+        table.add_row(*cells)
     out.print(table)
+    if difference:
+        model_id = result["baseline"]["model_id"]
+        out.print(f"baseline: {baseline} ({model_id}); an interval that spans 0 is no evidence of a change")
     for kind in ("false_positives", "false_negatives"):
         for item in result.get(kind, []):
             out.print(f"{kind[:-1].replace('_', ' ')} {item['label']} {item['score']:.2f} {item['id']}: {item['text']}")

@@ -33,6 +33,8 @@ THRESHOLD_GRID = np.round(np.arange(0.10, 0.91, 0.01), 2)
 # would cross a lower one, and the dev set's 3 positives cannot measure a shift.
 THRESHOLD_SHIFT = 0.05
 UNSHIFTED_LABELS = frozenset({"social_value"})
+# Resamples for the bootstrap intervals that evaluate() puts beside each F1.
+BOOTSTRAP_RESAMPLES = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,13 +314,73 @@ def _dev_section(dev: dict | None) -> list[str]:
     return lines
 
 
-def evaluate(classifier: Classifier, annotations: list[Annotation], *, errors: int = 0) -> dict:
-    """Metrics of a model on annotated passages, with its most confident mistakes."""
+def _resampled_f1(truth: np.ndarray, predicted: np.ndarray, weights: np.ndarray) -> dict[str, np.ndarray]:
+    """F1 per label, micro and supported-macro, for each row of passage weights (a bootstrap resample)."""
+    t, p = truth.astype(bool), predicted.astype(bool)
+    tp, fp, fn = weights @ (t & p), weights @ (~t & p), weights @ (t & ~p)
+    per_label = 2 * tp / np.maximum(1, 2 * tp + fp + fn)
+    micro_tp, micro_errors = tp.sum(axis=1), (fp + fn).sum(axis=1)
+    supported = truth.sum(axis=0) >= MIN_SUPPORT
+    return {
+        **{label: per_label[:, column] for column, label in enumerate(LABEL_IDS)},
+        "micro": 2 * micro_tp / np.maximum(1, 2 * micro_tp + micro_errors),
+        "macro_supported": per_label[:, supported].mean(axis=1) if supported.any() else np.zeros(len(weights)),
+    }
+
+
+def _bootstrap_weights(passages: int, resamples: int = BOOTSTRAP_RESAMPLES, seed: int = SEED) -> np.ndarray:
+    """How often each passage is drawn in each resample (resamples × passages)."""
+    rng = np.random.default_rng(seed)
+    return rng.multinomial(passages, np.full(passages, 1.0 / passages), size=resamples).astype(float)
+
+
+def _interval(values: np.ndarray) -> list[float]:
+    return [round(float(np.percentile(values, 2.5)), 4), round(float(np.percentile(values, 97.5)), 4)]
+
+
+def f1_intervals(truth: np.ndarray, predicted: np.ndarray, *, seed: int = SEED) -> dict[str, list[float]]:
+    """95% bootstrap intervals (passages resampled) for each label's F1, micro F1 and supported-macro F1."""
+    if truth.shape[0] == 0:
+        return {}
+    resampled = _resampled_f1(truth, predicted, _bootstrap_weights(truth.shape[0], seed=seed))
+    return {name: _interval(values) for name, values in resampled.items()}
+
+
+def paired_difference(
+    truth: np.ndarray, predicted: np.ndarray, baseline: np.ndarray, *, seed: int = SEED
+) -> dict[str, dict[str, object]]:
+    """F1 of `predicted` minus F1 of `baseline` on the same passages, with paired 95% bootstrap intervals."""
+    weights = np.vstack([np.ones(truth.shape[0]), _bootstrap_weights(truth.shape[0], seed=seed)])
+    new, old = _resampled_f1(truth, predicted, weights), _resampled_f1(truth, baseline, weights)
+    return {
+        name: {
+            "delta": round(float(new[name][0] - old[name][0]), 4),
+            "interval": _interval(new[name][1:] - old[name][1:]),
+        }
+        for name in new
+    }
+
+
+def evaluate(
+    classifier: Classifier, annotations: list[Annotation], *, errors: int = 0, baseline: Classifier | None = None
+) -> dict:
+    """Metrics of a model on annotated passages with bootstrap intervals, its most confident mistakes,
+    and, given a baseline model, the difference between the two on the same passages."""
     texts = [a.text for a in annotations]
     truth = label_matrix([a.labels for a in annotations])
     scores = classifier.predict_proba(texts)
     thresholds = [classifier.thresholds[label] for label in LABEL_IDS]
-    result = label_metrics(truth, scores >= np.array(thresholds), thresholds)
+    predicted = scores >= np.array(thresholds)
+    result = label_metrics(truth, predicted, thresholds)
+    result["intervals"] = f1_intervals(truth, predicted)
+    if baseline is not None:
+        baseline_thresholds = [baseline.thresholds[label] for label in LABEL_IDS]
+        baseline_predicted = baseline.predict_proba(texts) >= np.array(baseline_thresholds)
+        result["baseline"] = {
+            "model_id": baseline.model_id,
+            **label_metrics(truth, baseline_predicted, baseline_thresholds),
+            "difference": paired_difference(truth, predicted, baseline_predicted),
+        }
     if errors:
         false_positives, false_negatives = [], []
         for row, annotation in enumerate(annotations):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from svnlp.cli import app
 from svnlp.labels import LABEL_IDS
+
+MODELS = Path(__file__).resolve().parent.parent / "models"
 
 runner = CliRunner()
 
@@ -131,3 +134,24 @@ def test_include_adds_patterns_to_the_defaults(tmp_path, data):
     result = run("scan", data / "formats", "--include", "*.md", "--db", tmp_path / "f.db", "--quiet", "--workers", "0")
     assert result.exit_code == 0, result.output
     assert "scanned 3, skipped 0, failed 0" in result.stderr  # .docx and .html by default, .md added
+
+
+def test_evaluate_against_a_baseline_prints_intervals_and_differences(tmp_path):
+    annotations = tmp_path / "few.jsonl"
+    rows = [
+        {
+            "id": "a1",
+            "text": "We will expand stop smoking services in every practice.",
+            "labels": ["marmot_f"],
+            "doc": "d",
+        },
+        {"id": "a2", "text": "The board approved the minutes of the last meeting.", "labels": [], "doc": "d"},
+    ]
+    annotations.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    result = run("evaluate", annotations, "--baseline", MODELS / "default", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["baseline"]["difference"]["marmot_f"]["delta"] == 0.0  # the same model on both sides
+    assert set(report["intervals"]) >= {"marmot_f", "micro", "macro_supported"}
+    text = run("evaluate", annotations, "--baseline", MODELS / "default").output
+    assert "svnlp-" in text and "an interval that spans 0 is no evidence of a change" in text

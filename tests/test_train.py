@@ -10,7 +10,7 @@ import pytest
 from svnlp.classify import Classifier
 from svnlp.errors import AnnotationError
 from svnlp.labels import LABEL_IDS
-from svnlp.train import choose_thresholds, evaluate, label_metrics, train
+from svnlp.train import choose_thresholds, evaluate, f1_intervals, label_metrics, paired_difference, train
 
 TOPICS = {
     "marmot_a": ["breastfeeding support for new mothers", "health visiting for babies", "school readiness at age five"],
@@ -121,3 +121,42 @@ def test_evaluate_lists_confident_mistakes(model):
     result = evaluate(model, annotations, errors=3)
     assert result["labels"]["marmot_f"]["recall"] == 1.0
     assert [e["id"] for e in result["false_negatives"] if e["label"] == "social_value"] == ["e2"]
+
+
+def _one_label_case(passages: int, found: int, positives: int = 20, seed: int = 0):
+    """marmot_a truth with `positives` positives, of which the prediction finds the first `found`."""
+    truth = np.zeros((passages, len(LABEL_IDS)), dtype=int)
+    truth[:positives, 0] = 1
+    predicted = np.zeros_like(truth)
+    predicted[:found, 0] = 1
+    return truth, predicted
+
+
+def test_f1_intervals_bracket_the_measured_f1_and_narrow_with_more_passages():
+    truth, predicted = _one_label_case(100, found=10)
+    metrics = label_metrics(truth, predicted, [0.5] * len(LABEL_IDS))
+    low, high = f1_intervals(truth, predicted)["marmot_a"]
+    assert low < metrics["labels"]["marmot_a"]["f1"] < high
+    bigger_truth, bigger_predicted = np.tile(truth, (10, 1)), np.tile(predicted, (10, 1))
+    big_low, big_high = f1_intervals(bigger_truth, bigger_predicted)["marmot_a"]
+    assert big_high - big_low < (high - low) / 2
+
+
+def test_paired_difference_is_zero_against_itself_and_negative_for_a_worse_model():
+    truth, better = _one_label_case(100, found=18)
+    _, worse = _one_label_case(100, found=8)
+    same = paired_difference(truth, better, better)["marmot_a"]
+    assert same == {"delta": 0.0, "interval": [0.0, 0.0]}
+    change = paired_difference(truth, worse, better)["marmot_a"]
+    assert change["delta"] < 0 and change["interval"][1] < 0
+
+
+def test_evaluate_against_a_baseline_reports_the_difference(model):
+    from svnlp.annotations import Annotation
+
+    annotations = [Annotation("e1", "We will expand stop smoking services in every practice.", ("marmot_f",), "d")]
+    strict = Classifier(model.features, model.coef, model.intercept, {label: 1.01 for label in LABEL_IDS})
+    result = evaluate(model, annotations, baseline=strict)
+    assert result["baseline"]["labels"]["marmot_f"]["recall"] == 0.0
+    assert result["baseline"]["difference"]["marmot_f"]["delta"] == 1.0
+    assert "macro_supported" in result["intervals"]
