@@ -283,24 +283,34 @@ def _encoder_lines(meta: dict) -> list[str]:
     ]
 
 
+def _spread(metrics: dict, name: str) -> str:
+    bounds = metrics.get("intervals", {}).get(name)
+    return f"{bounds[0]:.2f}–{bounds[1]:.2f}" if bounds else ""
+
+
 def _dev_section(dev: dict | None) -> list[str]:
     if not dev:
         return []
     macro_big = dev["macro_supported"]["f1"]
+    low, high = dev.get("intervals", {}).get("macro_supported", (None, None))
+    interval = f" (95% bootstrap interval {low:.3f}–{high:.3f})" if low is not None else ""
     lines = [
         f"## Real text: {', '.join(dev['files'])} (never trained on)",
         f"{dev['passages']} real sentences from NHS and council documents, labelled to the same guide. "
-        f"Macro F1 over the labels with {MIN_SUPPORT} or more positives: {macro_big:.3f}. A label with 3 positives "
-        "moves by a third on one error, so read support beside each figure.",
+        f"Macro F1 over the labels with {MIN_SUPPORT} or more positives: {macro_big:.3f}{interval}. "
+        "A label with 3 positives moves by a third on one error, so read support and the interval beside each figure.",
         "",
-        "| label | precision | recall | F1 | support |",
-        "|---|---|---|---|---|",
+        "| label | precision | recall | F1 | 95% interval | support |",
+        "|---|---|---|---|---|---|",
     ]
     for label, m in dev["labels"].items():
-        lines.append(f"| `{label}` | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |")
+        lines.append(
+            f"| `{label}` | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {_spread(dev, label)} | "
+            f"{m['support']} |"
+        )
     lines += [
         f"| micro | {dev['micro']['precision']:.3f} | {dev['micro']['recall']:.3f} | {dev['micro']['f1']:.3f} | "
-        f"{dev['micro']['support']} |",
+        f"{_spread(dev, 'micro')} | {dev['micro']['support']} |",
         "",
         "**Why real text scores lower than cross-validation.** The annotations are written for svnlp: "
         "their positives say what they are about in a sentence or two, and their documents share a style. "
