@@ -360,6 +360,8 @@ def paired_difference(
     truth: np.ndarray, predicted: np.ndarray, baseline: np.ndarray, *, seed: int = SEED
 ) -> dict[str, dict[str, object]]:
     """F1 of `predicted` minus F1 of `baseline` on the same passages, with paired 95% bootstrap intervals."""
+    if truth.shape[0] == 0:
+        return {}
     weights = np.vstack([np.ones(truth.shape[0]), _bootstrap_weights(truth.shape[0], seed=seed)])
     new, old = _resampled_f1(truth, predicted, weights), _resampled_f1(truth, baseline, weights)
     return {

@@ -149,6 +149,7 @@ def test_paired_difference_is_zero_against_itself_and_negative_for_a_worse_model
     assert same == {"delta": 0.0, "interval": [0.0, 0.0]}
     change = paired_difference(truth, worse, better)["marmot_a"]
     assert change["delta"] < 0 and change["interval"][1] < 0
+    assert paired_difference(truth[:0], worse[:0], better[:0]) == {} == f1_intervals(truth[:0], worse[:0])
 
 
 def test_evaluate_against_a_baseline_reports_the_difference(model):
