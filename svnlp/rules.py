@@ -59,16 +59,32 @@ def _matcher():
 
     nlp = sentence_splitter()
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    required: set[tuple[str, ...]] = set()
     for rule, phrases in REFERENCE_PHRASES.items():
-        matcher.add(rule, [nlp.make_doc(phrase) for phrase in phrases])
-    return nlp, matcher
+        docs = [nlp.make_doc(phrase) for phrase in phrases]
+        matcher.add(rule, docs)
+        required.update(tuple(token.lower_ for token in doc) for doc in docs)
+    return nlp, matcher, tuple(sorted(required))
+
+
+def _may_match(text: str, required: tuple[tuple[str, ...], ...]) -> bool:
+    """False when no phrase can match: a match needs every word of a phrase in the lowercased text.
+
+    Tokenising costs as much as classifying, and almost no passage names a phrase, so
+    this substring test spares the tokenizer nearly every passage.
+    """
+    lowered = text.lower()
+    return any(all(word in lowered for word in words) for words in required)
 
 
 def find_references(texts: Iterable[str]) -> list[tuple[Evidence, ...]]:
     """For each text, the explicit references it makes, longest match first where they overlap."""
-    nlp, matcher = _matcher()
+    nlp, matcher, required = _matcher()
     results: list[tuple[Evidence, ...]] = []
     for text in texts:
+        if not _may_match(text, required):
+            results.append(())
+            continue
         doc = nlp.make_doc(text)
         spans = sorted(
             ((nlp.vocab.strings[match_id], doc[start:end]) for match_id, start, end in matcher(doc)),

@@ -11,7 +11,7 @@ import pytest
 from svnlp.classify import Classifier, default_model_dir, load_model
 from svnlp.errors import ModelError
 from svnlp.labels import LABEL_IDS
-from svnlp.rules import find_references
+from svnlp.rules import REFERENCE_PHRASES, find_references
 
 
 def test_bundled_model_scores_all_seven_labels(model):
@@ -57,6 +57,19 @@ def test_references_prefer_the_longest_name():
         ("marmot_review", "Marmot Review"),
         ("marmot_review", "Fair Society, Healthy Lives"),
     ]
+
+
+@pytest.mark.parametrize("rule", sorted(REFERENCE_PHRASES))
+def test_every_reference_phrase_is_found_in_any_case(rule):
+    # The substring test that spares the tokenizer must never turn a real match away.
+    for phrase in REFERENCE_PHRASES[rule]:
+        for variant in (phrase, phrase.upper(), phrase.lower()):
+            [found] = find_references([f"In line with the {variant}, the board agreed."])
+            assert rule in {e.rule for e in found}, variant
+
+
+def test_text_without_any_reference_phrase_has_no_evidence():
+    assert find_references(["Social care and value for money.", "", "Marmite sandwiches."]) == [(), (), ()]
 
 
 def test_save_and_load_give_the_same_scores_and_id(model, tmp_path):
