@@ -314,6 +314,12 @@ def evaluate(
         cells[0] = f"macro, support ≥ {MIN_SUPPORT}"
         table.add_row(*cells)
     out.print(table)
+    ceiling = result.get("ceiling")
+    if ceiling and supported["labels"]:
+        out.print(
+            f"best threshold per label chosen after the fact on these passages: macro-F1 (support ≥ {MIN_SUPPORT}) "
+            f"{ceiling['macro_supported']:.3f}, a ceiling for thresholds, not a result"
+        )
     if difference:
         model_id = result["baseline"]["model_id"]
         out.print(f"baseline: {baseline} ({model_id}); an interval that spans 0 is no evidence of a change")

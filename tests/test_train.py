@@ -10,7 +10,15 @@ import pytest
 from svnlp.classify import Classifier
 from svnlp.errors import AnnotationError
 from svnlp.labels import LABEL_IDS
-from svnlp.train import choose_thresholds, evaluate, f1_intervals, label_metrics, paired_difference, train
+from svnlp.train import (
+    choose_thresholds,
+    evaluate,
+    f1_intervals,
+    label_metrics,
+    paired_difference,
+    threshold_ceiling,
+    train,
+)
 
 TOPICS = {
     "marmot_a": ["breastfeeding support for new mothers", "health visiting for babies", "school readiness at age five"],
@@ -111,6 +119,19 @@ def test_thresholds_are_shifted_down_except_for_social_value(tmp_path):
     assert json.loads((tmp_path / "shifted" / "meta.json").read_text())["threshold_shift"] == 0.05
 
 
+def test_the_threshold_ceiling_beats_a_fixed_threshold_but_not_a_bad_ranking():
+    truth = np.zeros((40, len(LABEL_IDS)), dtype=int)
+    truth[:12, 0] = 1
+    scores = np.full(truth.shape, 0.05)
+    scores[:12, 0] = 0.3  # every positive ranked first, but all below 0.5
+    scores[12:16, 0] = 0.2
+    ceiling = threshold_ceiling(truth, scores)
+    assert label_metrics(truth, scores >= 0.5, [0.5] * len(LABEL_IDS))["labels"]["marmot_a"]["f1"] == 0.0
+    assert ceiling["labels"]["marmot_a"] == {"f1": 1.0, "threshold": 0.21}
+    scores[12:16, 0] = 0.9  # four negatives ranked above every positive: no threshold gets them all
+    assert threshold_ceiling(truth, scores)["labels"]["marmot_a"]["f1"] < 1.0
+
+
 def test_evaluate_lists_confident_mistakes(model):
     from svnlp.annotations import Annotation
 
@@ -121,6 +142,7 @@ def test_evaluate_lists_confident_mistakes(model):
     result = evaluate(model, annotations, errors=3)
     assert result["labels"]["marmot_f"]["recall"] == 1.0
     assert [e["id"] for e in result["false_negatives"] if e["label"] == "social_value"] == ["e2"]
+    assert result["ceiling"]["labels"]["marmot_f"]["f1"] >= result["labels"]["marmot_f"]["f1"]
 
 
 def _one_label_case(passages: int, found: int, positives: int = 20, seed: int = 0):
